@@ -1,0 +1,73 @@
+"""Abstract bases shared by every domain model."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class RestrictedQuerySet(models.QuerySet):
+    """A queryset that can narrow itself to what a user may do (see ``core.permissions``)."""
+
+    def restrict(self, user, action: str = "view") -> RestrictedQuerySet:
+        from concilia.core.permissions import restrict
+
+        return restrict(self, user, action)
+
+
+class BaseModel(models.Model):
+    """Timestamps, change history (shown as "Cronologia") and a restrictable manager."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(inherit=True)
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        name = getattr(self, "name", None)
+        return str(name) if name else f"{self._meta.verbose_name} {self.pk}"
+
+
+class ValidityQuerySet(RestrictedQuerySet):
+    def valid_on(self, day: dt.date | None = None) -> ValidityQuerySet:
+        """Records in force on ``day`` (today by default)."""
+        day = day or timezone.localdate()
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+
+    def current(self) -> ValidityQuerySet:
+        return self.filter(valid_to__isnull=True)
+
+
+class ValidityMixin(models.Model):
+    """Records are closed with an end date, never deleted, so the past stays reportable."""
+
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    objects = ValidityQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_current(self) -> bool:
+        return self.valid_to is None or self.valid_to >= timezone.localdate()
+
+    @classmethod
+    def validity_constraint(cls, name: str) -> models.CheckConstraint:
+        return models.CheckConstraint(
+            condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+            name=name,
+            violation_error_message=_("The end date cannot precede the start date."),
+        )

@@ -1,0 +1,13 @@
+"""Settings for the test suite (``DATABASE_URL`` may point at PostgreSQL)."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-concilia-key")
+os.environ.setdefault("DEBUG", "false")
+
+from concilia.settings.base import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_TASK_ALWAYS_EAGER = True
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = DATA_DIR / "test-media"  # noqa: F405
