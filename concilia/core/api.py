@@ -1,5 +1,84 @@
-from rest_framework.permissions import BasePermission
+"""REST API bases: one viewset per register, restricted by the same policies as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, serializers, viewsets
+from rest_framework.request import Request
+
+from concilia.core.api_permissions import RegisterPermission
+from concilia.core.permissions import restrict
+from concilia.core.registry import Register
+from concilia.core.services import object_delete, object_save_checked
+
+__all__ = ["ObjectSerializer", "ObjectViewSet", "RegisterPermission"]
 
 
-class RegisterPermission(BasePermission):
-    pass
+def _drf_error(exc: DjangoValidationError) -> exceptions.ValidationError:
+    if hasattr(exc, "error_dict"):
+        return exceptions.ValidationError(
+            {("non_field_errors" if k == "__all__" else k): v for k, v in exc.message_dict.items()}
+        )
+    return exceptions.ValidationError({"non_field_errors": exc.messages})
+
+
+class ObjectSerializer(serializers.ModelSerializer):
+    """Saves through ``object_save_checked``: model validation (``full_clean``), history author, scope check."""
+
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, obj: models.Model) -> str | None:
+        from concilia.core.registry import detail_url
+
+        path = detail_url(obj)
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if path and request else path
+
+    def _save(self, instance: models.Model, validated_data: dict[str, Any]) -> models.Model:
+        m2m = {}
+        for f in instance._meta.many_to_many:
+            if f.name in validated_data:
+                m2m[f.name] = validated_data.pop(f.name)
+        for key, value in validated_data.items():
+            setattr(instance, key, value)
+        try:
+            return object_save_checked(instance=instance, by=self.context["request"].user, m2m=m2m)
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from exc
+        except DjangoPermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+
+    def create(self, validated_data: dict[str, Any]) -> models.Model:
+        return self._save(self.Meta.model(), validated_data)
+
+    def update(self, instance: models.Model, validated_data: dict[str, Any]) -> models.Model:
+        return self._save(instance, validated_data)
+
+
+class ObjectViewSet(viewsets.ModelViewSet):
+    """CRUD for one register; list filters come from the register's FilterSet."""
+
+    register: Register
+
+    def get_queryset(self) -> models.QuerySet:
+        return restrict(self.register.queryset(), self.request.user, "view")
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+        return self.register.serializer
+
+    @property
+    def filterset_class(self) -> Any:  # type: ignore[override]
+        return self.register.filterset
+
+    def perform_destroy(self, instance: models.Model) -> None:
+        try:
+            object_delete(instance=instance, by=self.request.user)
+        except models.ProtectedError as exc:
+            raise exceptions.ValidationError(
+                {"non_field_errors": [_("This record cannot be deleted because other records refer to it.")]}
+            ) from exc

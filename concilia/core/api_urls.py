@@ -1,3 +1,12 @@
-from django.urls import path
+"""The REST API: a router over every register's viewset, plus app-specific extra routes."""
 
-urlpatterns: list = []
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from concilia.core.registry import registers
+
+router = DefaultRouter()
+for _reg in registers():
+    router.register(f"{_reg.app_label}/{_reg.api_name}", _reg.viewset(), basename=f"{_reg.app_label}-{_reg.name}")
+
+urlpatterns = [path("", include(router.urls))]

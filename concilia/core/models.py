@@ -36,6 +36,11 @@ class BaseModel(models.Model):
         name = getattr(self, "name", None)
         return str(name) if name else f"{self._meta.verbose_name} {self.pk}"
 
+    def get_absolute_url(self) -> str | None:
+        from concilia.core.registry import detail_url
+
+        return detail_url(self)
+
 
 class ValidityQuerySet(RestrictedQuerySet):
     def valid_on(self, day: dt.date | None = None) -> ValidityQuerySet:

@@ -45,3 +45,28 @@ def object_delete(*, instance: models.Model, by: Any) -> None:
 def lock(model: type[M], *pks: int) -> list[M]:
     """Lock rows in primary-key order (``SELECT … FOR UPDATE``) so concurrent writers queue up."""
     return list(model._default_manager.select_for_update().filter(pk__in=pks).order_by("pk"))
+
+
+def object_save_checked(
+    *,
+    instance: M,
+    by: Any,
+    m2m: Mapping[str, Iterable[Any]] | None = None,
+    reason: str = "",
+) -> M:
+    """Save as :func:`object_save`, then require that ``by`` may change the saved object.
+
+    One rule covers creation and edits: nobody may create or move a record to where they could not
+    change it (a lead adding a partner to another lead's alliance, a coordinator an agreement to
+    another network). Otherwise everything is rolled back and ``PermissionDenied`` raised.
+    """
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+
+    from concilia.core.permissions import can
+
+    with transaction.atomic():
+        saved = object_save(instance=instance, by=by, m2m=m2m, reason=reason)
+        if not can(by, "change", saved):
+            raise PermissionDenied(_("You are not allowed to save this record here."))
+    return saved

@@ -8,4 +8,4 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Network register")
 
     def ready(self) -> None:
-        from concilia.network import permissions  # noqa: F401
+        from concilia.network import permissions, registers  # noqa: F401

@@ -243,7 +243,7 @@ class Agreement(BaseModel):
     kind = models.CharField(_("kind"), max_length=20, choices=AgreementKind.choices, default=AgreementKind.FOUNDING)
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     signed_year = models.PositiveSmallIntegerField(
-        _("year signed"), help_text=_("Filled from the date; enough alone when the sources give only the year.")
+        _("year signed"), blank=True, help_text=_("Filled from the date; enough alone when the sources give only the year.")
     )
     document = models.FileField(
         _("document (PDF)"), upload_to="agreements/%Y/", blank=True, validators=[validators.validate_pdf]

@@ -1,4 +1,9 @@
 from django.urls import path
 
+from concilia.portal import views
+
 app_name = "portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("fonti-e-crediti/", views.credits, name="credits"),
+]

@@ -156,7 +156,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.BasicAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["concilia.core.api.RegisterPermission"],
+    "DEFAULT_PERMISSION_CLASSES": ["concilia.core.api_permissions.RegisterPermission"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Concilia API",
@@ -180,3 +180,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+CONCILIA_REGIONS = env.list("CONCILIA_REGIONS", default=["03"])  # ISTAT codes; 03 = Lombardia

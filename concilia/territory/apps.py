@@ -8,4 +8,4 @@ class TerritoryConfig(AppConfig):
     verbose_name = _("Territory")
 
     def ready(self) -> None:
-        from concilia.territory import permissions  # noqa: F401
+        from concilia.territory import permissions, registers  # noqa: F401

@@ -1,4 +1,6 @@
-from django.urls import path
+from concilia.core.registry import registers
 
 app_name = "territory"
-urlpatterns: list = []
+urlpatterns = []
+for _reg in registers("territory"):
+    urlpatterns += _reg.urls()

@@ -1,0 +1,61 @@
+"""How a record's fields are shown on its detail page."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import models
+from django.utils.formats import localize
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from concilia.core.registry import detail_url
+
+HIDDEN = {"id", "created_at", "updated_at"}
+
+
+def link(obj: Any) -> SafeString:
+    url = detail_url(obj)
+    return format_html('<a href="{}">{}</a>', url, obj) if url else format_html("{}", obj)
+
+
+def field_value(obj: models.Model, field: models.Field | Any) -> Any:
+    if field.many_to_many:
+        items = list(getattr(obj, field.name).all())
+        if not items:
+            return "—"
+        return format_html_join(", ", "{}", ((link(i),) for i in items))
+    value = getattr(obj, field.name)
+    if value is None or value == "":
+        return "—"
+    if getattr(field, "choices", None):
+        return getattr(obj, f"get_{field.name}_display")()
+    if isinstance(field, models.BooleanField):
+        return _("Yes") if value else _("No")
+    if isinstance(field, models.ForeignKey):
+        return link(value)
+    if isinstance(field, models.FileField):
+        return format_html('<a href="{}">{}</a>', value.url, value.name.rsplit("/", 1)[-1]) if value else "—"
+    if isinstance(field, models.URLField):
+        return format_html('<a href="{}" rel="noopener">{}</a>', value, value)
+    if isinstance(field, models.EmailField):
+        return format_html('<a href="mailto:{}">{}</a>', value, value)
+    if field.name.endswith("_cents") and isinstance(value, int):
+        return f"€ {localize(value / 100)}"
+    return localize(value)
+
+
+def object_fields(obj: models.Model, names: Sequence[str] | None = None) -> list[tuple[str, Any]]:
+    """``(label, value)`` pairs for the detail page, in declaration order or as ``names`` lists."""
+    opts = obj._meta
+    if names is None:
+        fields = [
+            f
+            for f in [*opts.concrete_fields, *opts.many_to_many]
+            if f.name not in HIDDEN and not f.name.endswith("_ptr")
+        ]
+    else:
+        fields = [opts.get_field(n) for n in names]
+    return [(str(f.verbose_name).capitalize(), field_value(obj, f)) for f in fields]

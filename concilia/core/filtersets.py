@@ -1,0 +1,35 @@
+"""FilterSet base: the same filters for the list page, the REST API and the exports."""
+
+from __future__ import annotations
+
+import operator
+from functools import reduce
+from typing import Any, ClassVar
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+
+class BaseFilterSet(django_filters.FilterSet):
+    """Adds ``q``: full-text search, every word must match one of ``search_fields``."""
+
+    search_fields: ClassVar[tuple[str, ...]] = ()
+
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        words = [w for w in value.split() if w][:10]
+        if not words or not self.search_fields:
+            return queryset
+        for word in words:
+            queryset = queryset.filter(
+                reduce(operator.or_, (Q(**{f"{f}__icontains": word}) for f in self.search_fields))
+            )
+        return queryset
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for f in self.form.fields.values():
+            css = "form-select" if f.widget.__class__.__name__.endswith("Select") else "form-control"
+            f.widget.attrs.setdefault("class", css)

@@ -1,0 +1,53 @@
+"""Import base (django-import-export): model validation on every row, Italian column names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from import_export import resources
+
+
+class BaseResource(resources.ModelResource):
+    """A resource that validates rows with ``full_clean`` and knows who imports.
+
+    Columns are named by the fields' verbose names in the active language or by field names.
+    """
+
+    def __init__(self, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.user = user
+
+    class Meta:
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = False
+
+    @classmethod
+    def column_help(cls) -> list[dict[str, Any]]:
+        """The columns a file may have, for the import page."""
+        model = cls._meta.model
+        out = []
+        for name in cls._meta.fields or ():
+            field = model._meta.get_field(name)
+            choices = [f"{value} ({label})" for value, label in getattr(field, "choices", None) or []]
+            out.append(
+                {
+                    "name": name,
+                    "label": str(field.verbose_name),
+                    "required": not (field.blank or field.null or field.has_default()),
+                    "choices": choices,
+                    "help": str(field.help_text or ""),
+                }
+            )
+        return out
+
+    def column_label(self, fieldname: str) -> str:
+        try:
+            return f"{fieldname} ({self._meta.model._meta.get_field(fieldname).verbose_name})"
+        except Exception:
+            return fieldname
+
+    def save_instance(self, instance: Any, is_create: bool, row: Any, **kwargs: Any) -> None:
+        if self.user is not None and getattr(self.user, "is_authenticated", False):
+            instance._history_user = self.user
+        super().save_instance(instance, is_create, row, **kwargs)

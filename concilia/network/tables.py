@@ -1,0 +1,122 @@
+"""Tables for the list pages and the CSV/XLSX exports (django-tables2)."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from concilia.network import models
+
+
+class OrganisationTable(tables.Table):
+    name = tables.Column(linkify=True)
+    municipality = tables.Column(linkify=True)
+    tax_code = tables.Column(visible=False)
+    vat_number = tables.Column(visible=False)
+    email = tables.Column(visible=False)
+    is_example = tables.BooleanColumn(verbose_name=_("Example"))
+
+    class Meta:
+        model = models.Organisation
+        fields = ("name", "kind", "sector", "size_class", "employees", "municipality", "tax_code", "vat_number")
+        order_by = ("name",)
+
+
+class ContactTable(tables.Table):
+    name = tables.Column(linkify=True)
+    organisation = tables.Column(linkify=True)
+
+    class Meta:
+        model = models.Contact
+        fields = ("name", "role", "organisation", "email", "phone")
+
+
+class NetworkTable(tables.Table):
+    name = tables.Column(linkify=True)
+    coordinator = tables.Column(linkify=True)
+    merged_into = tables.Column(linkify=True)
+
+    class Meta:
+        model = models.Network
+        fields = ("name", "coordinator", "agency", "founded_on", "ended_on", "merged_into")
+
+
+class AgreementTable(tables.Table):
+    title = tables.Column(linkify=True)
+    network = tables.Column(linkify=True)
+    signatory_count = tables.Column(verbose_name=_("Signatories"), accessor="signatories__count", orderable=False)
+
+    class Meta:
+        model = models.Agreement
+        fields = ("title", "network", "kind", "signed_on", "signed_year")
+
+    def render_signatory_count(self, record: models.Agreement) -> int:
+        return len(record.signatories.all())
+
+    def value_signatory_count(self, record: models.Agreement) -> int:
+        return len(record.signatories.all())
+
+
+class MembershipTable(tables.Table):
+    organisation = tables.Column(linkify=True)
+    network = tables.Column(linkify=True)
+    kind = tables.Column(accessor="organisation__kind", verbose_name=_("Kind"))
+    sector = tables.Column(accessor="organisation__sector", verbose_name=_("Sector"))
+    detail = tables.LinkColumn(
+        viewname="network:membership_detail",
+        args=[tables.A("pk")],
+        text=_("Details"),
+        verbose_name="",
+        orderable=False,
+        exclude_from_export=True,
+    )
+
+    class Meta:
+        model = models.Membership
+        fields = ("organisation", "network", "kind", "sector", "role", "joined_on", "left_on")
+
+
+class AllianceTable(tables.Table):
+    name = tables.Column(linkify=True)
+    lead = tables.Column(linkify=True)
+    network = tables.Column(linkify=True)
+
+    class Meta:
+        model = models.Alliance
+        fields = ("name", "lead", "network", "formed_on", "ended_on", "open_to_new_partners")
+
+
+class PartnershipTable(tables.Table):
+    organisation = tables.Column(linkify=True)
+    alliance = tables.Column(linkify=True)
+    sector = tables.Column(accessor="organisation__sector", verbose_name=_("Sector"))
+    size_class = tables.Column(accessor="organisation__size_class", verbose_name=_("Size class"))
+    detail = tables.LinkColumn(
+        viewname="network:partnership_detail",
+        args=[tables.A("pk")],
+        text=_("Details"),
+        verbose_name="",
+        orderable=False,
+        exclude_from_export=True,
+    )
+
+    class Meta:
+        model = models.Partnership
+        fields = ("organisation", "alliance", "role", "sector", "size_class", "joined_on", "left_on")
+
+
+class JoinRequestTable(tables.Table):
+    organisation = tables.Column(linkify=True)
+    alliance = tables.Column(linkify=True)
+    detail = tables.LinkColumn(
+        viewname="network:joinrequest_detail",
+        args=[tables.A("pk")],
+        text=_("Open"),
+        verbose_name="",
+        orderable=False,
+        exclude_from_export=True,
+    )
+
+    class Meta:
+        model = models.JoinRequest
+        fields = ("organisation", "alliance", "status", "created_at", "decided_at")

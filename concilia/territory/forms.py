@@ -1,0 +1,31 @@
+"""Form fields for territory references."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+
+from concilia.territory.models import Municipality
+
+
+class MunicipalityChoiceField(forms.ModelChoiceField):
+    """Current municipalities of the platform's regions (``CONCILIA_REGIONS``), shown as “Name (XX)”."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "queryset",
+            Municipality.objects.current()
+            .filter(province__region__code__in=settings.CONCILIA_REGIONS)
+            .select_related("province"),
+        )
+        super().__init__(**kwargs)
+
+    def label_from_instance(self, obj: Municipality) -> str:
+        return f"{obj.name} ({obj.province.car_plate})"
+
+    def keep(self, current: Municipality | None) -> None:
+        """Keep an existing value selectable even when it lies outside the platform's regions."""
+        if current is not None and not self.queryset.filter(pk=current.pk).exists():
+            self.queryset = (self.queryset | Municipality.objects.filter(pk=current.pk)).select_related("province")
