@@ -181,3 +181,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 CONCILIA_REGIONS = env.list("CONCILIA_REGIONS", default=["03"])  # ISTAT codes; 03 = Lombardia
+FORMS_URLFIELD_ASSUME_HTTPS = True

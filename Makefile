@@ -1,0 +1,60 @@
+# Concilia — the two set-up commands are `make run` and `make test`.
+PORT ?= 8000
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+UV_VERSION := 0.13.9
+UV := .uv/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: run test install serve lint typecheck pytest browser messages makemessages bench clean
+
+run: install ## install, migrate, load territory and demo data, serve on 127.0.0.1:$(PORT)
+	$(BIN)/concilia migrate --noinput
+	$(BIN)/concilia load_territory
+	$(BIN)/concilia load_demo
+	$(BIN)/concilia runserver 127.0.0.1:$(PORT)
+
+test: install browser lint typecheck pytest ## lint, type check and the whole suite
+
+install: $(STAMP) messages
+
+$(UV):
+	$(PYTHON) -m venv .uv
+	.uv/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python "$(PYTHON)"
+	touch $(STAMP)
+
+# Compiled translations (.mo) are build products: made from the .po files with gettext's msgfmt.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard concilia/locale/*/LC_MESSAGES/*.po))
+messages: $(MO_FILES)
+%.mo: %.po | $(STAMP)
+	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext >/dev/null)
+	msgfmt --check-format -o $@ $<
+
+makemessages: $(STAMP) ## refresh the .po files from the source
+	cd concilia && ../$(BIN)/concilia makemessages -l it -l en --no-obsolete --ignore "*/migrations/*"
+
+browser: ## Debian's Chromium for the browser tests (Playwright drives it)
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null)
+
+lint: $(STAMP)
+	$(BIN)/ruff check concilia
+	$(BIN)/ruff format --check concilia
+	$(BIN)/concilia makemigrations --check --dry-run
+
+typecheck: $(STAMP)
+	$(BIN)/mypy concilia
+
+pytest: $(STAMP) messages
+	$(BIN)/pytest
+
+bench: install ## benchmarks (see README)
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf .venv .uv var

@@ -1,0 +1,285 @@
+"""The same checks for every register (NetBox's ``ViewTestCases``): a register supplies a spec.
+
+Each check runs over every role of the test world (anonymous, plain user, provider, lead, other
+lead, coordinator, admin) and asserts who is allowed and who is denied, on pages and on the API.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, models
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils.html import escape
+
+from concilia.core.registry import Register
+
+ROLES = ("anonymous", "plain", "provider", "lead", "other_lead", "coordinator", "admin")
+
+
+@dataclass
+class RegisterSpec:
+    register: Register
+    new: Callable[[Any], models.Model]
+    """Create one more row (used for query counts and deletions)."""
+    existing: Callable[[Any], models.Model] | None = None
+    """The row the edit checks use (defaults to ``new``)."""
+    create_data: Callable[[Any], dict[str, Any]] | None = None
+    edit: tuple[str, Any] | None = None
+    """A field to change and its new value."""
+    can_change: set[str] = field(default_factory=lambda: {"admin"})
+    can_delete: set[str] = field(default_factory=lambda: {"admin"})
+    """Roles that may delete a row made by ``new``."""
+    marker: Callable[[Any], str] = str
+    """Text that identifies a row in lists and exports."""
+    can_add: set[str] = field(default_factory=lambda: {"admin"})
+    creator: str = "admin"
+    public: bool = True
+
+    @property
+    def id(self) -> str:
+        return self.register.model._meta.label_lower
+
+    def url(self, view: str, *args: Any) -> str:
+        return reverse(self.register.url_name(view), args=args)
+
+    def api_url(self, pk: int | None = None) -> str:
+        base = f"/api/{self.register.app_label}/{self.register.api_name}/"
+        return f"{base}{pk}/" if pk else base
+
+    def get_existing(self, world: Any) -> models.Model:
+        return self.existing(world) if self.existing else self.new(world)
+
+
+def client_for(world: Any, role: str) -> Client:
+    client = Client()
+    user = world.users()[role]
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def expect_denied(response: Any, role: str) -> None:
+    """Anonymous users are sent to log in; others get 403 (or 404 for what they cannot even see)."""
+    if role == "anonymous":
+        assert response.status_code in (302, 401, 403), response.status_code
+        if response.status_code == 302:
+            assert "/accesso/" in response["Location"]
+    else:
+        assert response.status_code in (403, 404), response.status_code
+
+
+def form_data(data: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, models.Model):
+            out[key] = value.pk
+        elif isinstance(value, list | tuple):
+            out[key] = [v.pk if isinstance(v, models.Model) else v for v in value]
+        elif isinstance(value, dt.date):
+            out[key] = value.isoformat()
+        elif value is None:
+            out[key] = ""
+        else:
+            out[key] = value
+    return out
+
+
+def api_data(data: dict[str, Any]) -> str:
+    out = form_data(data)
+    for key, value in data.items():
+        if value is None:
+            out[key] = None
+    return json.dumps(out)
+
+
+# --- checks ---------------------------------------------------------------------------------
+
+
+def check_list_and_detail(spec: RegisterSpec, world: Any) -> None:
+    obj = spec.get_existing(world)
+    for role in ROLES:
+        client = client_for(world, role)
+        response = client.get(spec.url("list"))
+        assert response.status_code == 200, (role, response.status_code)
+        detail = client.get(spec.url("detail", obj.pk))
+        if spec.public or role in spec.can_change:
+            assert detail.status_code == 200, (role, detail.status_code)
+            assert str(obj) in detail.content.decode(), role
+        history = client.get(spec.url("history", obj.pk)) if spec.register.history else None
+        if history is not None and (spec.public or role in spec.can_change):
+            assert history.status_code == 200
+    if spec.public:
+        body = client_for(world, "anonymous").get(spec.url("list"), {"q": spec.marker(obj)}).content.decode()
+        assert spec.url("detail", obj.pk) in body
+
+
+def check_export(spec: RegisterSpec, world: Any) -> None:
+    obj = spec.get_existing(world)
+    client = client_for(world, "admin")
+    csv_response = client.get(spec.url("list"), {"_export": "csv"})
+    assert csv_response.status_code == 200
+    assert csv_response["Content-Type"].startswith("text/csv")
+    assert spec.marker(obj) in csv_response.content.decode("utf-8")
+    xlsx = client.get(spec.url("list"), {"_export": "xlsx"})
+    assert xlsx.status_code == 200
+    assert xlsx.content[:2] == b"PK"  # a zip container, i.e. an XLSX workbook
+
+
+def check_add_permissions(spec: RegisterSpec, world: Any) -> None:
+    if spec.register.form is None:
+        return
+    for role in ROLES:
+        response = client_for(world, role).get(spec.url("add"))
+        if role in spec.can_add:
+            assert response.status_code == 200, (role, response.status_code)
+        else:
+            expect_denied(response, role)
+
+
+def check_create(spec: RegisterSpec, world: Any) -> models.Model | None:
+    if spec.register.form is None or spec.create_data is None:
+        return None
+    model = spec.register.model
+    before = set(model._default_manager.values_list("pk", flat=True))
+    response = client_for(world, spec.creator).post(spec.url("add"), form_data(spec.create_data(world)))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    created = model._default_manager.exclude(pk__in=before).get()
+    record = created.history.first()
+    assert record is not None and record.history_type == "+"
+    assert record.history_user == world.users()[spec.creator]
+    return created
+
+
+def check_edit(spec: RegisterSpec, world: Any) -> None:
+    if spec.register.form is None:
+        return
+    obj = spec.get_existing(world)
+    for role in ROLES:
+        response = client_for(world, role).get(spec.url("edit", obj.pk))
+        if role in spec.can_change:
+            assert response.status_code == 200, (role, response.status_code)
+        else:
+            expect_denied(response, role)
+    if spec.edit is None:
+        return
+    name, value = spec.edit
+    role = next(r for r in ROLES if r in spec.can_change and r != "admin") if spec.can_change - {"admin"} else "admin"
+    form = spec.register.form(instance=obj, user=world.users()[role])
+    data = {}
+    for field_name, bound in form.initial.items():
+        if field_name not in form.fields:
+            continue
+        if isinstance(bound, list):
+            data[field_name] = [getattr(v, "pk", v) for v in bound]
+        elif bound is None:
+            data[field_name] = ""
+        elif isinstance(bound, bool) and not bound:
+            continue
+        elif hasattr(bound, "storage"):  # a (possibly empty) file: files are not re-posted
+            continue
+        else:
+            data[field_name] = getattr(bound, "pk", bound)
+    data[name] = value
+    denied_role = next((r for r in ROLES if r not in spec.can_change and r != "anonymous"), None)
+    if denied_role:
+        denied = client_for(world, denied_role).post(spec.url("edit", obj.pk), data)
+        expect_denied(denied, denied_role)
+        obj.refresh_from_db()
+        assert getattr(obj, name) != value
+    response = client_for(world, role).post(spec.url("edit", obj.pk), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    obj.refresh_from_db()
+    assert str(getattr(obj, name)) == str(value)
+    latest = obj.history.first()
+    assert latest.history_type == "~" and latest.history_user == world.users()[role]
+    history_page = client_for(world, "admin").get(spec.url("history", obj.pk)).content.decode()
+    assert escape(str(value)) in history_page
+
+
+def check_delete(spec: RegisterSpec, world: Any) -> None:
+    if spec.register.form is None:
+        return
+    for role in ROLES:
+        obj = spec.new(world)
+        response = client_for(world, role).post(spec.url("delete", obj.pk))
+        if role in spec.can_delete:
+            assert response.status_code == 302, (role, response.status_code)
+        else:
+            expect_denied(response, role)
+            assert spec.register.model._default_manager.filter(pk=obj.pk).exists()
+
+
+def check_api(spec: RegisterSpec, world: Any) -> None:
+    obj = spec.get_existing(world)
+    anonymous = client_for(world, "anonymous")
+    listing = anonymous.get(spec.api_url())
+    assert listing.status_code == 200
+    payload = listing.json()
+    assert {"count", "results"} <= payload.keys()
+    detail = anonymous.get(spec.api_url(obj.pk))
+    assert detail.status_code == (200 if spec.public else 404)
+    if spec.create_data is not None and spec.register.form is not None:
+        data = api_data(spec.create_data(world))
+        for role in ROLES:
+            if role in spec.can_add:
+                continue
+            denied = client_for(world, role).post(spec.api_url(), data, content_type="application/json")
+            assert denied.status_code in (401, 403), (role, denied.status_code)
+        created = client_for(world, spec.creator).post(spec.api_url(), data, content_type="application/json")
+        assert created.status_code == 201, created.content.decode()[:2000]
+    if spec.edit is not None:
+        name, value = spec.edit
+        for role in ROLES:
+            patch = client_for(world, role).patch(
+                spec.api_url(obj.pk), json.dumps({name: value}), content_type="application/json"
+            )
+            if role in spec.can_change:
+                assert patch.status_code == 200, (role, patch.status_code, patch.content[:500])
+            else:
+                assert patch.status_code in (401, 403, 404), (role, patch.status_code)
+
+
+def count_queries(client: Client, url: str, **params: Any) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params)
+        assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def check_query_counts(spec: RegisterSpec, world: Any) -> None:
+    """List pages, API lists and exports cost the same number of queries for 3 rows or 30."""
+    client = client_for(world, "coordinator")
+    for _ in range(3):
+        spec.new(world)
+    few = (
+        count_queries(client, spec.url("list")),
+        count_queries(client, spec.api_url()),
+        count_queries(client, spec.url("list"), _export="csv"),
+    )
+    for _ in range(27):
+        spec.new(world)
+    many = (
+        count_queries(client, spec.url("list")),
+        count_queries(client, spec.api_url()),
+        count_queries(client, spec.url("list"), _export="csv"),
+    )
+    assert all(m <= f for f, m in zip(few, many, strict=True)), f"queries grew with rows: {few} -> {many}"
+
+
+CHECKS = [
+    check_list_and_detail,
+    check_export,
+    check_add_permissions,
+    check_create,
+    check_edit,
+    check_delete,
+    check_api,
+    check_query_counts,
+]
