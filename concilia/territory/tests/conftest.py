@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from concilia.territory import loaders
 
@@ -30,6 +31,13 @@ def write_istat_list(path: Path, header: list[str], rows: IstatRows, *, encoding
     writer.writerows(rows)
     path.write_bytes(buffer.getvalue().encode(encoding))
     return path
+
+
+@pytest.fixture(autouse=True)
+def english_messages() -> Iterator[None]:
+    """The tests match the English messages; the interface default is Italian."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
