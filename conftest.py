@@ -20,3 +20,16 @@ def territory_loaded(django_db_setup: None, django_db_blocker: Any) -> None:
 
     with django_db_blocker.unblock():
         call_command("load_territory", stdout=io.StringIO())
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Run tests that flush the database (``transaction=True``, browser tests) last.
+
+    A flush removes the session-wide territory; running those tests at the end keeps it for the rest.
+    """
+
+    def flushes(item: Any) -> bool:
+        marker = item.get_closest_marker("django_db")
+        return bool(item.get_closest_marker("browser")) or bool(marker and marker.kwargs.get("transaction"))
+
+    items.sort(key=flushes)
