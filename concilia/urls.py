@@ -5,8 +5,9 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from concilia.accounts.forms import LoginForm
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from concilia.accounts.forms import LoginForm
 
 urlpatterns = [
     path("", include("concilia.portal.urls")),

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers, viewsets
-from rest_framework.request import Request
 
 from concilia.core.api_permissions import RegisterPermission
 from concilia.core.permissions import restrict
@@ -54,7 +53,8 @@ class ObjectSerializer(serializers.ModelSerializer):
             raise exceptions.PermissionDenied(str(exc)) from exc
 
     def create(self, validated_data: dict[str, Any]) -> models.Model:
-        return self._save(self.Meta.model(), validated_data)
+        model: Any = self.Meta.model
+        return self._save(model(), validated_data)
 
     def update(self, instance: models.Model, validated_data: dict[str, Any]) -> models.Model:
         return self._save(instance, validated_data)

@@ -57,5 +57,5 @@ def object_fields(obj: models.Model, names: Sequence[str] | None = None) -> list
             if f.name not in HIDDEN and not f.name.endswith("_ptr")
         ]
     else:
-        fields = [opts.get_field(n) for n in names]
+        fields = [opts.get_field(n) for n in names]  # type: ignore[misc]
     return [(str(f.verbose_name).capitalize(), field_value(obj, f)) for f in fields]

@@ -89,5 +89,3 @@ class ImportForm(forms.Form):
             raise ValidationError(_("The file has no data rows."))
         self.cleaned_data["dataset"] = dataset
         return upload
-
-

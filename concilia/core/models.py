@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -14,7 +15,7 @@ from simple_history.models import HistoricalRecords
 class RestrictedQuerySet(models.QuerySet):
     """A queryset that can narrow itself to what a user may do (see ``core.permissions``)."""
 
-    def restrict(self, user, action: str = "view") -> RestrictedQuerySet:
+    def restrict(self, user: Any, action: str = "view") -> models.QuerySet:
         from concilia.core.permissions import restrict
 
         return restrict(self, user, action)

@@ -8,6 +8,7 @@ exposed to django-rules as ``<app>.<action>_<model>`` so ``user.has_perm(perm, o
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -62,10 +63,8 @@ def scope_of(user: Any) -> UserScope:
     scope = getattr(user, "_concilia_scope", None)
     if scope is None:
         scope = UserScope(user)
-        try:
+        with contextlib.suppress(AttributeError):  # some user objects refuse new attributes
             user._concilia_scope = scope
-        except AttributeError:  # AnonymousUser instances are shared; don't cache on them
-            pass
     return scope
 
 

@@ -99,7 +99,9 @@ class Register:
             path(f"{p}/<int:pk>/", views.ObjectDetailView.as_view(**kw), name=f"{n}_detail"),
         ]
         if self.history:
-            patterns.append(path(f"{p}/<int:pk>/cronologia/", views.ObjectHistoryView.as_view(**kw), name=f"{n}_history"))
+            patterns.append(
+                path(f"{p}/<int:pk>/cronologia/", views.ObjectHistoryView.as_view(**kw), name=f"{n}_history")
+            )
         if self.form is not None:
             patterns += [
                 path(f"{p}/nuovo/", views.ObjectEditView.as_view(**kw), name=f"{n}_add"),

@@ -12,10 +12,10 @@ from typing import Any
 
 import tablib
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -46,7 +46,7 @@ class RegisterMixin:
         qs = restrict(self.register.queryset(), self.request.user, action or self.action)
         try:
             return qs.get(pk=pk)
-        except self.register.model.DoesNotExist:
+        except ObjectDoesNotExist:
             if action and action != "view" and self.register.model._default_manager.filter(pk=pk).exists():
                 raise PermissionDenied(_("You are not allowed to do this on this record.")) from None
             raise Http404 from None
@@ -118,7 +118,7 @@ class ObjectDetailView(RegisterMixin, DetailView):
         obj = self.object
         user = self.request.user
         reg = self.register
-        related = []
+        related: list[dict[str, Any]] = []
         for rel in reg.related:
             qs = restrict(rel.queryset(obj), user, "view")
             table = rel.table(qs, prefix=f"r{len(related)}-", orderable=False)
@@ -153,7 +153,7 @@ class ObjectEditView(RegisterMixin, View):
 
     template_name = "core/object_form.html"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             from django.contrib.auth.views import redirect_to_login
 
@@ -168,9 +168,10 @@ class ObjectEditView(RegisterMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def get_form(self, data: Any = None, files: Any = None) -> Any:
-        assert self.register.form is not None
-        initial = {k: v for k, v in self.request.GET.items() if k in self.register.form.base_fields}
-        return self.register.form(data, files, instance=self.object, user=self.request.user, initial=initial)
+        form_class: Any = self.register.form
+        assert form_class is not None
+        initial = {k: v for k, v in self.request.GET.items() if k in form_class.base_fields}
+        return form_class(data, files, instance=self.object, user=self.request.user, initial=initial)
 
     def render_form(self, form: Any) -> HttpResponse:
         ctx = self.base_context()
@@ -184,7 +185,9 @@ class ObjectEditView(RegisterMixin, View):
         form = self.get_form(request.POST, request.FILES)
         if form.is_valid():
             instance = form.save(commit=False)
-            m2m = {f.name: form.cleaned_data[f.name] for f in instance._meta.many_to_many if f.name in form.cleaned_data}
+            m2m = {
+                f.name: form.cleaned_data[f.name] for f in instance._meta.many_to_many if f.name in form.cleaned_data
+            }
             try:
                 obj = object_save_checked(instance=instance, by=request.user, m2m=m2m)
             except ValidationError as exc:
@@ -202,7 +205,7 @@ class ObjectDeleteView(RegisterMixin, View):
 
     action = "delete"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             from django.contrib.auth.views import redirect_to_login
 
@@ -234,7 +237,7 @@ class ObjectHistoryView(RegisterMixin, View):
     """The record's "Cronologia": every version with author, time and the fields that changed."""
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        obj = self.get_object_or_404(pk)
+        obj: Any = self.get_object_or_404(pk)
         records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id"))
         entries = []
         for i, record in enumerate(records):
@@ -245,7 +248,11 @@ class ObjectHistoryView(RegisterMixin, View):
                 for change in delta.changes:
                     field = obj._meta.get_field(change.field)
                     changes.append(
-                        {"field": field.verbose_name, "old": _display(change.old), "new": _display(change.new)}
+                        {
+                            "field": getattr(field, "verbose_name", change.field),
+                            "old": _display(change.old),
+                            "new": _display(change.new),
+                        }
                     )
             entries.append({"record": record, "changes": changes})
         ctx = self.base_context()
@@ -269,7 +276,7 @@ class ObjectImportView(RegisterMixin, View):
     template_name = "core/object_import.html"
     session_key = "concilia_import_report"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             from django.contrib.auth.views import redirect_to_login
 

@@ -92,10 +92,14 @@ class PartnershipForm(RestrictedModelForm):
 
 class JoinRequestForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        queryset=models.Organisation.objects.none(), label=_("On behalf of"), widget=forms.Select(attrs={"class": "form-select"})
+        queryset=models.Organisation.objects.none(),
+        label=_("On behalf of"),
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     message = forms.CharField(
-        label=_("Message to the lead"), required=False, widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"})
+        label=_("Message to the lead"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -131,7 +135,9 @@ class NetworkMergeForm(forms.Form):
         label=_("Merge into"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    on = forms.DateField(label=_("Date of the merge"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
+    on = forms.DateField(
+        label=_("Date of the merge"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+    )
 
     def __init__(self, *args: Any, network: models.Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

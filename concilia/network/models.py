@@ -243,7 +243,9 @@ class Agreement(BaseModel):
     kind = models.CharField(_("kind"), max_length=20, choices=AgreementKind.choices, default=AgreementKind.FOUNDING)
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     signed_year = models.PositiveSmallIntegerField(
-        _("year signed"), blank=True, help_text=_("Filled from the date; enough alone when the sources give only the year.")
+        _("year signed"),
+        blank=True,
+        help_text=_("Filled from the date; enough alone when the sources give only the year."),
     )
     document = models.FileField(
         _("document (PDF)"), upload_to="agreements/%Y/", blank=True, validators=[validators.validate_pdf]
@@ -274,7 +276,9 @@ class Agreement(BaseModel):
 class Membership(BaseModel):
     """An organisation's adhesion to a network, from ``joined_on`` until ``left_on``."""
 
-    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("network"))
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("network")
+    )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("organisation")
     )
@@ -357,7 +361,9 @@ class Alliance(BaseModel):
 class Partnership(BaseModel):
     """An organisation's part in an alliance, other than the lead."""
 
-    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="partnerships", verbose_name=_("alliance"))
+    alliance = models.ForeignKey(
+        Alliance, on_delete=models.CASCADE, related_name="partnerships", verbose_name=_("alliance")
+    )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="partnerships", verbose_name=_("organisation")
     )

@@ -86,10 +86,12 @@ register(
     Policy(
         view=_contact_view,
         add=lambda u: bool(scope_of(u).organisation_ids() or _networks(u)),
-        change=lambda u: Q(organisation__in=scope_of(u).organisation_ids())
-        | Q(organisation__memberships__network__in=_networks(u)),
-        delete=lambda u: Q(organisation__in=scope_of(u).organisation_ids())
-        | Q(organisation__memberships__network__in=_networks(u)),
+        change=lambda u: (
+            Q(organisation__in=scope_of(u).organisation_ids()) | Q(organisation__memberships__network__in=_networks(u))
+        ),
+        delete=lambda u: (
+            Q(organisation__in=scope_of(u).organisation_ids()) | Q(organisation__memberships__network__in=_networks(u))
+        ),
     ),
 )
 register(models.Network, Policy(change=lambda u: Q(pk__in=_networks(u))))

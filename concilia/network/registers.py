@@ -36,9 +36,27 @@ organisations = register(
         select_related=("municipality__province",),
         importer=OrganisationResource,
         detail_fields=(
-            "name", "short_name", "kind", "sector", "parent", "tax_code", "vat_number", "employees", "size_class",
-            "address", "postal_code", "municipality", "represents_municipality", "health_agency", "email", "pec",
-            "phone", "website", "description", "is_example", "source",
+            "name",
+            "short_name",
+            "kind",
+            "sector",
+            "parent",
+            "tax_code",
+            "vat_number",
+            "employees",
+            "size_class",
+            "address",
+            "postal_code",
+            "municipality",
+            "represents_municipality",
+            "health_agency",
+            "email",
+            "pec",
+            "phone",
+            "website",
+            "description",
+            "is_example",
+            "source",
         ),  # fmt: skip
         related=(
             Related(
@@ -46,7 +64,11 @@ organisations = register(
                 lambda o: o.memberships.select_related("network", "organisation"),
                 tables.MembershipTable,
             ),
-            Related(_("Alliances it leads"), lambda o: o.led_alliances.select_related("lead", "network"), tables.AllianceTable),
+            Related(
+                _("Alliances it leads"),
+                lambda o: o.led_alliances.select_related("lead", "network"),
+                tables.AllianceTable,
+            ),
             Related(
                 _("Partnerships in alliances"),
                 lambda o: o.partnerships.select_related("alliance", "organisation"),
@@ -58,7 +80,11 @@ organisations = register(
                 tables.ContactTable,
                 add_url=lambda o: reverse("network:contact_add") + f"?organisation={o.pk}",
             ),
-            Related(_("Units and offices"), lambda o: o.units.select_related("municipality__province"), tables.OrganisationTable),
+            Related(
+                _("Units and offices"),
+                lambda o: o.units.select_related("municipality__province"),
+                tables.OrganisationTable,
+            ),
         ),
     )
 )

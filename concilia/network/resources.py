@@ -35,7 +35,9 @@ class ChoiceWidget(widgets.Widget):
             return lookup[text.lower()]
         except KeyError:
             allowed = ", ".join(c.value for c in self.choices)
-            raise ValueError(_("“%(value)s” is not an allowed value (%(allowed)s).") % {"value": text, "allowed": allowed}) from None
+            raise ValueError(
+                _("“%(value)s” is not an allowed value (%(allowed)s).") % {"value": text, "allowed": allowed}
+            ) from None
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return value or ""
@@ -89,6 +91,4 @@ class OrganisationResource(BaseResource):
     def before_import(self, dataset: Any, **kwargs: Any) -> None:
         missing = [c for c in ("name", "kind") if c not in (dataset.headers or [])]
         if missing:
-            raise ValidationError(
-                _("The file lacks the required columns: %(cols)s.") % {"cols": ", ".join(missing)}
-            )
+            raise ValidationError(_("The file lacks the required columns: %(cols)s.") % {"cols": ", ".join(missing)})

@@ -22,7 +22,10 @@ def network_members_by_sector(*, network: Network, user: Any) -> list[dict[str, 
     groups: dict[str, dict[str, Any]] = {}
     for m in members:
         org = m.organisation
-        g = groups.setdefault(org.sector, {"sector": OrganisationSector(org.sector).label, "members": [], "kinds": Counter(), "sizes": Counter()})
+        g = groups.setdefault(
+            org.sector,
+            {"sector": OrganisationSector(org.sector).label, "members": [], "kinds": Counter(), "sizes": Counter()},
+        )
         g["members"].append(m)
         g["kinds"][OrganisationKind(org.kind).label] += 1
         if org.size_class:

@@ -76,9 +76,10 @@ def join_request_submit(*, alliance: Alliance, organisation: Organisation, messa
         raise ValidationError(_("This alliance is not open to new partners."))
     if alliance.ended_on:
         raise ValidationError(_("This alliance has ended."))
-    if alliance.lead_id == organisation.pk or alliance.partnerships.filter(
-        organisation=organisation, left_on__isnull=True
-    ).exists():
+    if (
+        alliance.lead_id == organisation.pk
+        or alliance.partnerships.filter(organisation=organisation, left_on__isnull=True).exists()
+    ):
         raise ValidationError(_("This organisation is already part of the alliance."))
     if alliance.join_requests.filter(organisation=organisation, status=JoinRequestStatus.PENDING).exists():
         raise ValidationError(_("This organisation already has a pending request for this alliance."))

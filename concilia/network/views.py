@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -22,7 +22,7 @@ class JoinRequestCreateView(LoginRequiredMixin, View):
 
     template_name = "network/joinrequest_form.html"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         self.alliance = get_object_or_404(restrict(Alliance.objects.all(), request.user, "view"), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
@@ -74,7 +74,7 @@ class JoinRequestDecideView(LoginRequiredMixin, View):
         else:
             for errors in form.errors.values():
                 for error in errors:
-                    messages.error(request, error)
+                    messages.error(request, str(error))
         return HttpResponseRedirect(join_request.get_absolute_url())
 
 
@@ -99,7 +99,7 @@ class NetworkMergeView(LoginRequiredMixin, View):
 
     template_name = "network/network_merge.html"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.network = get_object_or_404(restrict(Network.objects.all(), request.user, "view"), pk=kwargs["pk"])

@@ -18,7 +18,9 @@ def home(request: HttpRequest) -> HttpResponse:
         .annotate(member_count=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
         .order_by("name")
     )
-    alliances = restrict(Alliance.objects.all(), request.user, "view").select_related("lead").order_by("-formed_on", "name")[:6]
+    alliances = (
+        restrict(Alliance.objects.all(), request.user, "view").select_related("lead").order_by("-formed_on", "name")[:6]
+    )
     counts = {
         "networks": restrict(Network.objects.all(), request.user, "view").count(),
         "alliances": restrict(Alliance.objects.all(), request.user, "view").count(),

@@ -27,5 +27,6 @@ class MunicipalityChoiceField(forms.ModelChoiceField):
 
     def keep(self, current: Municipality | None) -> None:
         """Keep an existing value selectable even when it lies outside the platform's regions."""
-        if current is not None and not self.queryset.filter(pk=current.pk).exists():
-            self.queryset = (self.queryset | Municipality.objects.filter(pk=current.pk)).select_related("province")
+        queryset: Any = self.queryset
+        if current is not None and not queryset.filter(pk=current.pk).exists():
+            self.queryset = (queryset | Municipality.objects.filter(pk=current.pk)).select_related("province")

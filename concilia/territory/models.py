@@ -6,7 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from concilia.core.models import BaseModel, ValidityMixin, ValidityQuerySet
+from concilia.core.models import BaseModel, ValidityMixin
 from concilia.territory.choices import AgencyKind, ProvinceKind
 
 MAX_AGE = 100  # ISTAT's last single-year class is "100 and over"
@@ -57,8 +57,6 @@ class Municipality(ValidityMixin, BaseModel):
         Province, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("province")
     )
     is_capital = models.BooleanField(_("provincial capital"), default=False)
-
-    objects = ValidityQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "istat_code"]
@@ -130,8 +128,6 @@ class HealthAgency(ValidityMixin, BaseModel):
     )
     source = models.TextField(_("source"), blank=True)
 
-    objects = ValidityQuerySet.as_manager()
-
     class Meta:
         ordering = ["kind", "name"]
         verbose_name = _("health agency")
@@ -162,8 +158,6 @@ class District(ValidityMixin, BaseModel):
         verbose_name=_("health agency"),
     )
     source = models.TextField(_("source"), blank=True)
-
-    objects = ValidityQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

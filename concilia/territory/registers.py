@@ -33,51 +33,91 @@ def _municipality_context(obj: models.Municipality, request: HttpRequest) -> dic
 
 regions = register(
     Register(
-        model=models.Region, slug="regioni", filterset=filtersets.RegionFilterSet, table=tables.RegionTable,
-        serializer=serializers.RegionSerializer, menu=False,
+        model=models.Region,
+        slug="regioni",
+        filterset=filtersets.RegionFilterSet,
+        table=tables.RegionTable,
+        serializer=serializers.RegionSerializer,
+        menu=False,
         related=(Related(_("Provinces"), lambda r: r.provinces.select_related("region"), tables.ProvinceTable),),
     )  # fmt: skip
 )
 provinces = register(
     Register(
-        model=models.Province, slug="province", filterset=filtersets.ProvinceFilterSet, table=tables.ProvinceTable,
-        serializer=serializers.ProvinceSerializer, select_related=("region",), menu=False,
+        model=models.Province,
+        slug="province",
+        filterset=filtersets.ProvinceFilterSet,
+        table=tables.ProvinceTable,
+        serializer=serializers.ProvinceSerializer,
+        select_related=("region",),
+        menu=False,
         related=(
-            Related(_("Municipalities"), lambda p: p.municipalities.select_related("province"), tables.MunicipalityTable),
+            Related(
+                _("Municipalities"), lambda p: p.municipalities.select_related("province"), tables.MunicipalityTable
+            ),
         ),
     )  # fmt: skip
 )
 municipalities = register(
     Register(
-        model=models.Municipality, slug="comuni", filterset=filtersets.MunicipalityFilterSet,
-        table=tables.MunicipalityTable, serializer=serializers.MunicipalitySerializer, select_related=("province",),
-        api_slug="municipalities", detail_template="territory/municipality_detail.html",
+        model=models.Municipality,
+        slug="comuni",
+        filterset=filtersets.MunicipalityFilterSet,
+        table=tables.MunicipalityTable,
+        serializer=serializers.MunicipalitySerializer,
+        select_related=("province",),
+        api_slug="municipalities",
+        detail_template="territory/municipality_detail.html",
         context=_municipality_context,
         related=(
-            Related(_("Health agencies"), lambda m: m.health_agencies.select_related("parent"), tables.HealthAgencyTable),
-            Related(_("Districts"), lambda m: m.districts.select_related("lead__province", "agency"), tables.DistrictTable),
+            Related(
+                _("Health agencies"), lambda m: m.health_agencies.select_related("parent"), tables.HealthAgencyTable
+            ),
+            Related(
+                _("Districts"), lambda m: m.districts.select_related("lead__province", "agency"), tables.DistrictTable
+            ),
         ),
     )  # fmt: skip
 )
 agencies = register(
     Register(
-        model=models.HealthAgency, slug="agenzie", filterset=filtersets.HealthAgencyFilterSet,
-        table=tables.HealthAgencyTable, serializer=serializers.HealthAgencySerializer, select_related=("parent",),
-        prefetch_related=("successors",), api_slug="healthagencies",
+        model=models.HealthAgency,
+        slug="agenzie",
+        filterset=filtersets.HealthAgencyFilterSet,
+        table=tables.HealthAgencyTable,
+        serializer=serializers.HealthAgencySerializer,
+        select_related=("parent",),
+        prefetch_related=("successors",),
+        api_slug="healthagencies",
         related=(
             Related(_("Predecessors"), lambda a: a.predecessors.select_related("parent"), tables.HealthAgencyTable),
-            Related(_("Agencies it comprises"), lambda a: a.children.select_related("parent"), tables.HealthAgencyTable),
-            Related(_("Districts"), lambda a: a.districts.select_related("lead__province", "agency"), tables.DistrictTable),
-            Related(_("Municipalities"), lambda a: a.municipalities.select_related("province"), tables.MunicipalityTable),
+            Related(
+                _("Agencies it comprises"), lambda a: a.children.select_related("parent"), tables.HealthAgencyTable
+            ),
+            Related(
+                _("Districts"), lambda a: a.districts.select_related("lead__province", "agency"), tables.DistrictTable
+            ),
+            Related(
+                _("Municipalities"), lambda a: a.municipalities.select_related("province"), tables.MunicipalityTable
+            ),
         ),
     )  # fmt: skip
 )
 districts = register(
     Register(
-        model=models.District, slug="ambiti", filterset=filtersets.DistrictFilterSet, table=tables.DistrictTable,
-        serializer=serializers.DistrictSerializer, form=DistrictForm, select_related=("lead__province", "agency"),
+        model=models.District,
+        slug="ambiti",
+        filterset=filtersets.DistrictFilterSet,
+        table=tables.DistrictTable,
+        serializer=serializers.DistrictSerializer,
+        form=DistrictForm,
+        select_related=("lead__province", "agency"),
         prefetch_related=("members",),
-        related=(Related(_("Member municipalities"), lambda d: d.members.select_related("province"), tables.MunicipalityTable),),
+        related=(
+            Related(
+                _("Member municipalities"), lambda d: d.members.select_related("province"), tables.MunicipalityTable
+            ),
+        ),
     )  # fmt: skip
 )
 

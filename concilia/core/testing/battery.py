@@ -180,9 +180,7 @@ def check_edit(spec: RegisterSpec, world: Any) -> None:
             data[field_name] = [getattr(v, "pk", v) for v in bound]
         elif bound is None:
             data[field_name] = ""
-        elif isinstance(bound, bool) and not bound:
-            continue
-        elif hasattr(bound, "storage"):  # a (possibly empty) file: files are not re-posted
+        elif isinstance(bound, bool) and not bound or hasattr(bound, "storage"):
             continue
         else:
             data[field_name] = getattr(bound, "pk", bound)

@@ -145,7 +145,9 @@ class UserFactory(DjangoModelFactory):
     password = factory.django.Password("password-di-prova")
 
 
-def user_with_role(role: Role, *, network: net.Network | None = None, organisation: net.Organisation | None = None, **kw: object) -> User:
+def user_with_role(
+    role: Role, *, network: net.Network | None = None, organisation: net.Organisation | None = None, **kw: object
+) -> User:
     """A user holding ``role`` on ``network`` or ``organisation``."""
     user = UserFactory(**kw)
     RoleAssignment.objects.create(user=user, role=role, network=network, organisation=organisation)

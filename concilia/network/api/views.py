@@ -18,7 +18,6 @@ from concilia.core.permissions import can, restrict, scope_of
 from concilia.network import services
 from concilia.network.api.serializers import JoinDecisionSerializer, JoinRequestSerializer
 from concilia.network.filtersets import JoinRequestFilterSet
-from concilia.network.models import JoinRequest
 from concilia.network.registers import join_requests
 
 
@@ -33,7 +32,7 @@ class JoinRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     def get_queryset(self) -> Any:
         return restrict(join_requests.queryset(), self.request.user, "view")
 
-    def perform_create(self, serializer: JoinRequestSerializer) -> None:
+    def perform_create(self, serializer: Any) -> None:
         org = serializer.validated_data["organisation"]
         if org.pk not in scope_of(self.request.user).organisation_ids() and not scope_of(self.request.user).is_admin:
             raise exceptions.PermissionDenied(_("You can only ask on behalf of an organisation you represent."))

@@ -17,7 +17,10 @@ SPECS = [
         new=lambda w: f.OrganisationFactory(),
         existing=lambda w: w.provider_org,
         create_data=lambda w: {
-            "name": "Nuova Impresa Srl", "kind": "company", "employees": 8, "vat_number": "00732210968",
+            "name": "Nuova Impresa Srl",
+            "kind": "company",
+            "employees": 8,
+            "vat_number": "00732210968",
             "is_public": True,
         },  # fmt: skip
         edit=("phone", "0372 123456"),
@@ -28,7 +31,12 @@ SPECS = [
     battery.RegisterSpec(
         register=registers.contacts,
         new=lambda w: f.ContactFactory(organisation=w.provider_org),
-        create_data=lambda w: {"organisation": w.provider_org, "name": "Mario Rossi", "role": "Referente", "is_public": True},
+        create_data=lambda w: {
+            "organisation": w.provider_org,
+            "name": "Mario Rossi",
+            "role": "Referente",
+            "is_public": True,
+        },
         edit=("role", "Coordinatrice"),
         can_change={"provider", "admin"},
         can_delete={"provider", "admin"},
@@ -39,7 +47,11 @@ SPECS = [
         register=registers.networks,
         new=lambda w: f.NetworkFactory(),
         existing=lambda w: w.network,
-        create_data=lambda w: {"name": "Rete territoriale di prova", "coordinator": w.lead_org, "founded_on": dt.date(2011, 3, 1)},
+        create_data=lambda w: {
+            "name": "Rete territoriale di prova",
+            "coordinator": w.lead_org,
+            "founded_on": dt.date(2011, 3, 1),
+        },
         edit=("description", "Rete coordinata dall'ATS."),
         can_change={"coordinator", "admin"},
         can_add={"admin"},
@@ -48,8 +60,11 @@ SPECS = [
         register=registers.agreements,
         new=lambda w: f.AgreementFactory(network=w.network),
         create_data=lambda w: {
-            "network": w.network, "title": "Accordo di collaborazione 2014", "kind": "renewal",
-            "signed_on": dt.date(2014, 6, 1), "signatories": [w.lead_org, w.provider_org],
+            "network": w.network,
+            "title": "Accordo di collaborazione 2014",
+            "kind": "renewal",
+            "signed_on": dt.date(2014, 6, 1),
+            "signatories": [w.lead_org, w.provider_org],
         },  # fmt: skip
         edit=("notes", "Rinnovo dell'accordo del 2011"),
         marker=lambda o: o.title,
@@ -61,7 +76,12 @@ SPECS = [
     battery.RegisterSpec(
         register=registers.memberships,
         new=lambda w: f.MembershipFactory(network=w.network),
-        create_data=lambda w: {"network": w.network, "organisation": w.provider_org, "role": "member", "joined_on": dt.date(2015, 1, 1)},
+        create_data=lambda w: {
+            "network": w.network,
+            "organisation": w.provider_org,
+            "role": "member",
+            "joined_on": dt.date(2015, 1, 1),
+        },
         edit=("notes", "Adesione con delibera"),
         marker=lambda o: o.organisation.name,
         can_change={"coordinator", "admin"},
@@ -74,7 +94,10 @@ SPECS = [
         new=lambda w: f.AllianceFactory(network=w.network, lead=w.lead_org),
         existing=lambda w: w.alliance,
         create_data=lambda w: {
-            "name": "Nuova alleanza", "network": w.network, "lead": w.lead_org, "open_to_new_partners": True,
+            "name": "Nuova alleanza",
+            "network": w.network,
+            "lead": w.lead_org,
+            "open_to_new_partners": True,
             "formed_on": dt.date(2017, 1, 1),
         },  # fmt: skip
         edit=("description", "Servizi flessibili per famiglie con bambini da 3 a 10 anni"),

@@ -51,7 +51,9 @@ def test_vat_number_accepts_it_prefix_and_refuses_bad_check_digit() -> None:
 def test_size_class_follows_recommendation_2003_361(
     employees: int | None, turnover_eur: int | None, balance_eur: int | None, expected: SizeClass | None
 ) -> None:
-    cents = (lambda v: None if v is None else v * 100)
+    def cents(v: int | None) -> int | None:
+        return None if v is None else v * 100
+
     assert size_class(employees, cents(turnover_eur), cents(balance_eur)) == expected
 
 

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from concilia.accounts import demo as accounts_demo
 from concilia.network import demo as network_demo
 
 
@@ -22,6 +23,7 @@ class Loader(Protocol):
 # from `concilia load_territory`).
 LOADERS: list[Loader] = [
     network_demo.load,
+    accounts_demo.load,
 ]
 
 

@@ -1,0 +1,71 @@
+"""Demo accounts, one per role, so a new user can try every face of the platform after ``make run``.
+
+They act for organisations and networks of the seed data (``network/data/demo.yaml``). The passwords
+are public (README) and meant for a local demo only; ``load_demo`` is never run in production.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from concilia.accounts.choices import Role
+from concilia.accounts.models import RoleAssignment, User
+from concilia.network.models import Network, Organisation
+
+DEMO_PASSWORD = "concilia-demo"
+ADMIN_PASSWORD = "concilia-admin"
+
+# (username, first name, last name, [(role, network name or None, organisation name or None)])
+ACCOUNTS: list[tuple[str, str, str, list[tuple[Role, str | None, str | None]]]] = [
+    ("admin", "Amministratore", "Piattaforma", [(Role.PLATFORM_ADMIN, None, None)]),
+    (
+        "coordinatore.cremona",
+        "Coordinatore",
+        "ATS Val Padana",
+        [
+            (Role.NETWORK_COORDINATOR, "Rete territoriale per la conciliazione della provincia di Cremona", None),
+            (Role.NETWORK_COORDINATOR, "Rete territoriale per la conciliazione dell'ATS Val Padana", None),
+        ],
+    ),
+    ("capofila.cip", "Capofila", "C.I.P.", [(Role.ALLIANCE_LEAD, None, "Città metropolitana di Milano")]),
+    ("capofila.sesto", "Capofila", "Net & Co", [(Role.ALLIANCE_LEAD, None, "Comune di Sesto San Giovanni")]),
+    ("assemi", "Capofila", "A.S.S.E.MI.", [(Role.ALLIANCE_LEAD, None, "A.S.S.E.MI. – Azienda Sociale Sud Est Milano")]),
+    ("famiglie.dintorni", "Referente", "Famiglie e dintorni", [(Role.SERVICE_PROVIDER, None, "Famiglie e dintorni")]),
+]
+
+
+@dataclass
+class AccountsResult:
+    created: int
+    existing: int
+
+    def __str__(self) -> str:
+        return f"accounts.demo: {self.created} demo accounts created, {self.existing} already present"
+
+
+def load(*, force: bool = False) -> AccountsResult:
+    """Create the demo accounts and their roles if missing (never resets an existing password)."""
+    created = existing = 0
+    with transaction.atomic():
+        for username, first, last, roles in ACCOUNTS:
+            user, is_new = User.objects.get_or_create(
+                username=username, defaults={"first_name": first, "last_name": last}
+            )
+            if is_new:
+                user.set_password(ADMIN_PASSWORD if username == "admin" else DEMO_PASSWORD)
+                if username == "admin":
+                    user.is_staff = user.is_superuser = True
+                user.save()
+                created += 1
+            else:
+                existing += 1
+            for role, network_name, org_name in roles:
+                RoleAssignment.objects.get_or_create(
+                    user=user,
+                    role=role,
+                    network=Network.objects.get(name=network_name) if network_name else None,
+                    organisation=Organisation.objects.get(name=org_name) if org_name else None,
+                )
+    return AccountsResult(created, existing)
