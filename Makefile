@@ -46,6 +46,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check concilia
 	$(BIN)/ruff format --check concilia
 	$(BIN)/concilia makemigrations --check --dry-run
+	$(BIN)/python scripts/check_translations.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy concilia
