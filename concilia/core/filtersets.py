@@ -31,5 +31,8 @@ class BaseFilterSet(django_filters.FilterSet):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for f in self.form.fields.values():
-            css = "form-select" if f.widget.__class__.__name__.endswith("Select") else "form-control"
+            name = f.widget.__class__.__name__
+            css = "form-select" if "Select" in name else "form-control"
             f.widget.attrs.setdefault("class", css)
+            if name == "SelectMultiple":
+                f.widget.attrs.setdefault("size", 5)

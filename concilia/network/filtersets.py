@@ -36,10 +36,16 @@ class OrganisationFilterSet(BaseFilterSet):
         queryset=models.Network.objects.all(), method="in_network", label=_("Member of network")
     )
     is_example = django_filters.BooleanFilter(label=_("Example record"))
+    status = django_filters.ChoiceFilter(
+        choices=(("active", _("Active")), ("ended", _("Ceased"))), method="filter_status", label=_("Status")
+    )
 
     class Meta:
         model = models.Organisation
-        fields = ["kind", "sector", "size_class", "province", "network", "is_example"]
+        fields = ["kind", "sector", "size_class", "province", "network", "is_example", "status"]
+
+    def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(valid_to__isnull=value == "active")
 
     def in_network(self, queryset: QuerySet, name: str, value: models.Network) -> QuerySet:
         return queryset.filter(

@@ -22,7 +22,7 @@ class OrganisationForm(RestrictedModelForm):
         fields = [
             "name", "short_name", "kind", "parent", "tax_code", "vat_number", "employees", "size_class",
             "address", "postal_code", "municipality", "represents_municipality", "health_agency",
-            "email", "pec", "phone", "website", "description", "is_public",
+            "district", "email", "pec", "phone", "website", "description", "valid_from", "valid_to", "is_public",
         ]  # fmt: skip
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

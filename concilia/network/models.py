@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from concilia.core.models import BaseModel
+from concilia.core.models import BaseModel, ValidityMixin
 from concilia.network import validators
 from concilia.network.choices import (
     ENTERPRISE_KINDS,
@@ -32,8 +32,11 @@ def _dates_in_order(start: str, end: str, name: str) -> models.CheckConstraint:
     )
 
 
-class Organisation(BaseModel):
-    """Any body that takes part in a network: public, enterprise, third sector or social partner."""
+class Organisation(ValidityMixin, BaseModel):
+    """Any body that takes part in a network: public, enterprise, third sector or social partner.
+
+    Bodies that cease (an ASL in 2015) are closed with ``valid_to``, never deleted.
+    """
 
     name = models.CharField(_("name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=80, blank=True)
@@ -97,6 +100,15 @@ class Organisation(BaseModel):
         default=False,
         help_text=_("Generated for the demo: the sources count this member but do not name it."),
     )
+    district = models.ForeignKey(
+        "territory.District",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bodies",
+        verbose_name=_("district it serves"),
+        help_text=_("For a district planning office (Ufficio di Piano) or a social-services consortium."),
+    )
     source = models.TextField(_("source"), blank=True)
 
     class Meta:
@@ -110,6 +122,7 @@ class Organisation(BaseModel):
                 name="network_organisation_unique_tax_code",
                 violation_error_message=_("Another organisation already has this tax code."),
             ),
+            ValidityMixin.validity_constraint("network_organisation_validity"),
         ]
 
     def clean(self) -> None:

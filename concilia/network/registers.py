@@ -25,6 +25,12 @@ def _alliance_context(obj: models.Alliance, request: HttpRequest) -> dict[str, A
     return {"alliance_members": selectors.alliance_members(alliance=obj)}
 
 
+ORGANISATION_FIELDS = [
+    *("name", "short_name", "kind", "sector", "parent", "tax_code", "vat_number", "employees", "size_class"),
+    *("address", "postal_code", "municipality", "represents_municipality", "health_agency", "district"),
+    *("email", "pec", "phone", "website", "description", "valid_from", "valid_to", "is_example", "source"),
+]
+
 organisations = register(
     Register(
         model=models.Organisation,
@@ -35,57 +41,7 @@ organisations = register(
         form=forms.OrganisationForm,
         select_related=("municipality__province",),
         importer=OrganisationResource,
-        detail_fields=(
-            "name",
-            "short_name",
-            "kind",
-            "sector",
-            "parent",
-            "tax_code",
-            "vat_number",
-            "employees",
-            "size_class",
-            "address",
-            "postal_code",
-            "municipality",
-            "represents_municipality",
-            "health_agency",
-            "email",
-            "pec",
-            "phone",
-            "website",
-            "description",
-            "is_example",
-            "source",
-        ),  # fmt: skip
-        related=(
-            Related(
-                _("Memberships of networks"),
-                lambda o: o.memberships.select_related("network", "organisation"),
-                tables.MembershipTable,
-            ),
-            Related(
-                _("Alliances it leads"),
-                lambda o: o.led_alliances.select_related("lead", "network"),
-                tables.AllianceTable,
-            ),
-            Related(
-                _("Partnerships in alliances"),
-                lambda o: o.partnerships.select_related("alliance", "organisation"),
-                tables.PartnershipTable,
-            ),
-            Related(
-                _("Contacts"),
-                lambda o: o.contacts.select_related("organisation"),
-                tables.ContactTable,
-                add_url=lambda o: reverse("network:contact_add") + f"?organisation={o.pk}",
-            ),
-            Related(
-                _("Units and offices"),
-                lambda o: o.units.select_related("municipality__province"),
-                tables.OrganisationTable,
-            ),
-        ),
+        detail_fields=ORGANISATION_FIELDS,
     )
 )
 contacts = register(

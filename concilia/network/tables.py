@@ -14,12 +14,28 @@ class OrganisationTable(tables.Table):
     tax_code = tables.Column(visible=False)
     vat_number = tables.Column(visible=False)
     email = tables.Column(visible=False)
-    is_example = tables.BooleanColumn(verbose_name=_("Example"))
+    is_example = tables.Column(verbose_name=_("Example"))
 
     class Meta:
         model = models.Organisation
-        fields = ("name", "kind", "sector", "size_class", "employees", "municipality", "tax_code", "vat_number")
+        fields = (
+            "name",
+            "kind",
+            "sector",
+            "size_class",
+            "employees",
+            "municipality",
+            "tax_code",
+            "vat_number",
+            "is_example",
+        )
         order_by = ("name",)
+
+    def render_is_example(self, value: bool) -> str:
+        return str(_("Example")) if value else ""
+
+    def value_is_example(self, value: bool) -> str:
+        return "1" if value else "0"
 
 
 class ContactTable(tables.Table):

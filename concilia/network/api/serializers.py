@@ -17,7 +17,8 @@ class OrganisationSerializer(ObjectSerializer):
         fields = [
             "id", "url", "name", "short_name", "kind", "kind_display", "sector", "parent", "tax_code",
             "vat_number", "employees", "turnover_cents", "balance_sheet_cents", "size_class", "address",
-            "postal_code", "municipality", "municipality_name", "represents_municipality", "health_agency",
+            "postal_code", "municipality", "municipality_name", "represents_municipality", "health_agency", "district",
+            "valid_from", "valid_to",
             "email", "pec", "phone", "website", "description", "is_public", "is_example", "source",
             "created_at", "updated_at",
         ]  # fmt: skip

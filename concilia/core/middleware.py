@@ -1,0 +1,20 @@
+"""Italian by default: the language is the one the user chose (the switch sets a cookie), else Italian.
+
+Django's ``LocaleMiddleware`` would follow the browser's Accept-Language, so a visitor with an English
+browser would never see the Italian interface this public service speaks by default.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
