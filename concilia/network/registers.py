@@ -82,7 +82,9 @@ networks = register(
             ),
             Related(
                 _("All memberships, past and present"),
-                lambda n: n.memberships.select_related("organisation", "network"),
+                lambda n: n.memberships.select_related("organisation", "network").order_by(
+                    "organisation__is_example", "organisation__name"
+                ),
                 tables.MembershipTable,
                 add_url=lambda n: reverse("network:membership_add") + f"?network={n.pk}",
             ),
@@ -142,7 +144,9 @@ alliances = register(
         related=(
             Related(
                 _("Partners"),
-                lambda a: a.partnerships.select_related("organisation", "alliance"),
+                lambda a: a.partnerships.select_related("organisation", "alliance").order_by(
+                    "organisation__is_example", "organisation__name"
+                ),
                 tables.PartnershipTable,
                 add_url=lambda a: reverse("network:partnership_add") + f"?alliance={a.pk}",
             ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from concilia.core.permissions import restrict
 from concilia.network.choices import OrganisationKind, OrganisationSector
@@ -13,9 +13,18 @@ from concilia.network.models import Alliance, Membership, Network
 
 
 def network_members_by_sector(*, network: Network, user: Any) -> list[dict[str, Any]]:
-    """Current members grouped by sector and kind, with counts (enterprises also by size class)."""
+    """Members grouped by sector and kind, with counts (enterprises also by size class).
+
+    For a network that has ended (merged), the members it had on its last day.
+    """
+    if network.ended_on:
+        day = network.ended_on
+        in_force = Q(left_on__isnull=True) | Q(left_on__gte=day)
+        in_force &= Q(joined_on__isnull=True) | Q(joined_on__lte=day)
+    else:
+        in_force = Q(left_on__isnull=True)
     members = (
-        restrict(Membership.objects.filter(network=network, left_on__isnull=True), user, "view")
+        restrict(Membership.objects.filter(in_force, network=network), user, "view")
         .select_related("organisation")
         .order_by("organisation__name")
     )
