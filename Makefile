@@ -11,11 +11,11 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: run test install serve lint typecheck pytest browser messages makemessages bench clean
 
+# RELOAD=1 restarts the server when the code changes (slower start).
+RELOAD ?=
 run: install ## install, migrate, load territory and demo data, serve on 127.0.0.1:$(PORT)
-	$(BIN)/concilia migrate --noinput
-	$(BIN)/concilia load_territory
-	$(BIN)/concilia load_demo
-	$(BIN)/concilia runserver 127.0.0.1:$(PORT)
+	$(BIN)/concilia setup
+	$(BIN)/concilia runserver 127.0.0.1:$(PORT) $(if $(RELOAD),,--noreload)
 
 test: install browser lint typecheck pytest ## lint, type check and the whole suite
 
