@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from concilia.core.tables import detail_column
 from concilia.network import models
 
 
@@ -78,14 +79,7 @@ class MembershipTable(tables.Table):
     network = tables.Column(linkify=True)
     kind = tables.Column(accessor="organisation__kind", verbose_name=_("Kind"))
     sector = tables.Column(accessor="organisation__sector", verbose_name=_("Sector"))
-    detail = tables.LinkColumn(
-        viewname="network:membership_detail",
-        args=[tables.A("pk")],
-        text=_("Details"),
-        verbose_name="",
-        orderable=False,
-        exclude_from_export=True,
-    )
+    detail = detail_column("network:membership_detail")
 
     class Meta:
         model = models.Membership
@@ -107,14 +101,7 @@ class PartnershipTable(tables.Table):
     alliance = tables.Column(linkify=True)
     sector = tables.Column(accessor="organisation__sector", verbose_name=_("Sector"))
     size_class = tables.Column(accessor="organisation__size_class", verbose_name=_("Size class"))
-    detail = tables.LinkColumn(
-        viewname="network:partnership_detail",
-        args=[tables.A("pk")],
-        text=_("Details"),
-        verbose_name="",
-        orderable=False,
-        exclude_from_export=True,
-    )
+    detail = detail_column("network:partnership_detail")
 
     class Meta:
         model = models.Partnership
@@ -124,14 +111,7 @@ class PartnershipTable(tables.Table):
 class JoinRequestTable(tables.Table):
     organisation = tables.Column(linkify=True)
     alliance = tables.Column(linkify=True)
-    detail = tables.LinkColumn(
-        viewname="network:joinrequest_detail",
-        args=[tables.A("pk")],
-        text=_("Open"),
-        verbose_name="",
-        orderable=False,
-        exclude_from_export=True,
-    )
+    detail = detail_column("network:joinrequest_detail", _("Open"))
 
     class Meta:
         model = models.JoinRequest
