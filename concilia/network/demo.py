@@ -6,6 +6,11 @@ record and no history row. The checksum of the YAML (and of this loader's versio
 :class:`concilia.territory.models.DataLoad` under ``"network.demo"``; an unchanged file is skipped
 in milliseconds unless ``force`` is given. Everything happens in one transaction.
 
+Every text users read (descriptions, notes, the commentary in ``source``) is Italian; the quotes in
+``source`` are the seeds' own words. Organisations also carry their validity (``valid_from`` /
+``valid_to``: closed bodies, such as the ASL replaced in 2016, are never deleted) and the district
+they serve (``district``, by territory district code).
+
 Natural keys: organisation by name, network by name, agreement by (network, title), membership by
 (network, organisation, joined_on), alliance by name, partnership by (alliance, organisation),
 contact by (organisation, name), join request by (alliance, organisation).
@@ -45,9 +50,11 @@ M = TypeVar("M", bound=models.Model)
 DATA_FILE = Path(__file__).resolve().parent / "data" / "demo.yaml"
 DATALOAD_KEY = "network.demo"
 # Bump when the loader's behaviour changes, so an unchanged YAML is loaded again.
-LOADER_VERSION = "1"
+LOADER_VERSION = "2"
 EXAMPLE_PREFIX = "Esempio – "
 TERRITORY_HINT = "run `concilia load_territory` first"
+# Prefix of the commentary line that follows the quotes in a record's source (users read it).
+NOTE_PREFIX = "Nota: "
 
 
 class DemoLoadError(CommandError):
@@ -103,13 +110,13 @@ def load(*, force: bool = False, by: Any = None, path: Path = DATA_FILE) -> Load
 
 
 def render_source(entry: Mapping[str, Any]) -> str:
-    """The ``source`` text stored on a record: one line per quoted seed, then the note."""
+    """The ``source`` text stored on a record: one line per quoted seed, then the note (in Italian)."""
     lines = []
     for item in entry.get("source") or []:
         quote = " ".join(str(item["quote"]).split())
         lines.append(f"{item['seed']}: «{quote}»")
     if entry.get("note"):
-        lines.append("Note: " + " ".join(str(entry["note"]).split()))
+        lines.append(NOTE_PREFIX + " ".join(str(entry["note"]).split()))
     return "\n".join(lines)
 
 
@@ -184,6 +191,11 @@ class _Loader:
 
     def district(self, code: Any, label: str) -> District:
         return self._lookup(self._districts, District, "code", code, label)
+
+    def optional_district(self, code: Any, label: str) -> District | None:
+        if code in (None, ""):
+            return None
+        return self.district(code, label)
 
     def province(self, code: Any, label: str) -> Province:
         return self._lookup(self._provinces, Province, "code", code, label)
@@ -270,6 +282,7 @@ class _Loader:
         municipality = self.municipality(entry.get("municipality"), label)
         governs = self.municipality(entry.get("represents_municipality"), label)
         agency = self.agency(entry.get("health_agency"), label)
+        district = self.optional_district(entry.get("district"), label)
         values = {
             "short_name": _text(entry.get("short_name")),
             "kind": entry["kind"],
@@ -285,6 +298,9 @@ class _Loader:
             "municipality_id": municipality.pk if municipality else None,
             "represents_municipality_id": governs.pk if governs else None,
             "health_agency_id": agency.pk if agency else None,
+            "district_id": district.pk if district else None,
+            "valid_from": _date(entry.get("valid_from"), label),
+            "valid_to": _date(entry.get("valid_to"), label),
             "email": _text(entry.get("email")),
             "pec": _text(entry.get("pec")),
             "phone": _text(entry.get("phone")),

@@ -285,6 +285,61 @@ def test_health_agency_bodies_are_linked_to_the_territory(data: demo.LoadResult)
         assert org.health_agency.code == code
 
 
+def test_asl_bodies_close_on_2015_12_31_and_ats_asst_open_on_2016_01_01(data: demo.LoadResult) -> None:
+    # Given the demo is loaded, the ASL replaced by the 2015 reform are closed, not deleted
+    asl_cremona = _org("ASL Cremona")
+    assert asl_cremona.valid_to == dt.date(2015, 12, 31)
+    assert asl_cremona.valid_from is None
+    for name in ("ASL Milano", "ASL Milano 1", "ASL Mantova"):
+        assert _org(name).valid_to == dt.date(2015, 12, 31)
+    # and the ATS/ASST that replaced them open on 1 January 2016
+    val_padana = _org("ATS Val Padana")
+    assert val_padana.valid_from == dt.date(2016, 1, 1)
+    assert val_padana.valid_to is None
+    for name in ("ATS della Città Metropolitana di Milano", "ASST Melegnano e della Martesana"):
+        assert _org(name).valid_from == dt.date(2016, 1, 1)
+    # each of them cites the reform (L.R. 23/2015) in its source
+    for org in Organisation.objects.filter(kind=OrganisationKind.HEALTH_AGENCY):
+        assert "L.R. n. 23/2015" in org.source, org.name
+    # so on a day in 2015 the ASL is in force and the ATS is not, and the other way round in 2016
+    in_2015 = set(Organisation.objects.valid_on(dt.date(2015, 6, 1)).values_list("name", flat=True))
+    in_2016 = set(Organisation.objects.valid_on(dt.date(2016, 6, 1)).values_list("name", flat=True))
+    assert "ASL Cremona" in in_2015 and "ATS Val Padana" not in in_2015
+    assert "ATS Val Padana" in in_2016 and "ASL Cremona" not in in_2016
+    # bodies with no dated change stay open-ended
+    assert Organisation.objects.filter(valid_from__isnull=False).count() == 3
+    assert Organisation.objects.filter(valid_to__isnull=False).count() == 4
+
+
+def test_citta_metropolitana_is_one_record_already_provincia_di_milano(data: demo.LoadResult) -> None:
+    assert not Organisation.objects.filter(name__icontains="Provincia di Milano").exists()
+    metro = _org("Città metropolitana di Milano")
+    assert metro.description.startswith("Già Provincia di Milano.")
+    assert "già Provincia di Milano" in metro.source  # the seed's words
+    assert "L. 7 aprile 2014, n. 56" in metro.source
+    assert metro.valid_from is None and metro.valid_to is None
+
+
+def test_district_bodies_are_linked_to_their_district(data: demo.LoadResult) -> None:
+    expected = {
+        "Ufficio di Piano di Sesto San Giovanni": "AMBITO-SESTO",
+        "Ambito territoriale di Cremona": "AMBITO-CREMONA",
+        "Ambito territoriale di Crema": "AMBITO-CREMA",
+        "Ambito territoriale di Casalmaggiore": "AMBITO-CASALMAGGIORE",
+        "Distretto Sociale Paullese": "DISTRETTO-PAULLESE",
+        "A.S.S.E.MI. – Azienda Sociale Sud Est Milano": "AMBITO-SUDEST-MI",
+        "Esempio – Ufficio di Piano dell'ambito di Mantova": "AMBITO-MANTOVA",
+    }
+    for name, code in expected.items():
+        assert _org(name).district.code == code, name
+    sesto = _org("Ufficio di Piano di Sesto San Giovanni").district
+    assert sesto.name == "Ambito di Sesto San Giovanni"
+    assert sesto.lead.istat_code == "015209"
+    # the municipalities themselves are not district bodies
+    assert _org("Comune di Sesto San Giovanni").district is None
+    assert set(Organisation.objects.filter(district__isnull=False).values_list("name", flat=True)) == set(expected)
+
+
 # ------------------------------------------------------------------------------------ examples, sources
 
 
@@ -341,6 +396,50 @@ def test_every_quote_is_in_its_seed() -> None:
     assert not missing
 
 
+# Words that betray an English text; none of them is an Italian word.
+ENGLISH_WORDS = re.compile(r"\b(the|with|and|of|which|from|for|by|not|is|are|stands?)\b", re.IGNORECASE)
+
+
+def _commentary(text: str) -> list[str]:
+    """The lines of a source/notes text that are not quotes from a seed."""
+    return [line for line in text.splitlines() if not re.match(r"^00\d_[0-9a-f]{16}\.txt: «", line)]
+
+
+def test_cip_description_is_italian(data: demo.LoadResult) -> None:
+    description = Alliance.objects.get(name=CIP).description
+    assert "famiglie con figli tra i 3 e i 10 anni" in description
+    assert "famiglie" in description
+    assert " with " not in description
+
+
+def test_every_text_users_read_is_italian(data: demo.LoadResult) -> None:
+    texts: list[tuple[str, str]] = []
+    for model in (Organisation, Network, Alliance):
+        texts += [(f"{model.__name__} {row}", row.description) for row in model.objects.all()]
+    texts += [(f"Agreement {row}", row.notes) for row in Agreement.objects.all()]
+    texts += [(f"JoinRequest {row}", row.message) for row in JoinRequest.objects.all()]
+    commentary_of = (
+        (Organisation, "source"),
+        (Contact, "source"),
+        (Network, "source"),
+        (Agreement, "source"),
+        (Alliance, "source"),
+        (Membership, "notes"),
+        (Partnership, "notes"),
+    )
+    for model, attribute in commentary_of:
+        for row in model.objects.all():
+            for line in _commentary(getattr(row, attribute)):
+                # outside the quotes there is only the Italian note (or what network_merge writes)
+                if model is Membership and row.carried_over_from_id:
+                    continue
+                assert line.startswith(demo.NOTE_PREFIX), f"{model.__name__} {row}: {line!r}"
+                texts.append((f"{model.__name__} {row}", line))
+    assert texts
+    english = [(where, text) for where, text in texts if ENGLISH_WORDS.search(text)]
+    assert not english
+
+
 # ------------------------------------------------------------------------------------------ reloading
 
 
@@ -362,6 +461,21 @@ def test_loading_again_changes_nothing(data: demo.LoadResult) -> None:
     assert not forced.skipped
     assert not [key for key, value in forced.counts.items() if value and not key.endswith(".unchanged")]
     assert _snapshot() == before
+
+
+def test_loading_again_restores_validity_and_district(data: demo.LoadResult) -> None:
+    # Given someone changed the dates and the district of two demo bodies
+    Organisation.objects.filter(name="ASL Cremona").update(valid_to=None)
+    Organisation.objects.filter(name="Ufficio di Piano di Sesto San Giovanni").update(district=None)
+    # when the demo is loaded again
+    result = demo.load(force=True)
+    # then exactly those two are updated, back to the YAML values
+    assert result.counts["organisation.updated"] == 2
+    assert _org("ASL Cremona").valid_to == dt.date(2015, 12, 31)
+    assert _org("Ufficio di Piano di Sesto San Giovanni").district.code == "AMBITO-SESTO"
+    # and a further run writes nothing
+    again = demo.load(force=True)
+    assert not [key for key, value in again.counts.items() if value and not key.endswith(".unchanged")]
 
 
 def test_command_reports_each_loader(data: demo.LoadResult) -> None:
