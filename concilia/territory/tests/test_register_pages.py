@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -9,6 +10,9 @@ import pytest
 from concilia.core.testing import battery
 from concilia.core.testing import factories as f
 from concilia.territory import models, registers
+
+
+_codes = itertools.count()  # test codes outside ISTAT's ranges (regions 01-20, provinces 001-111)
 
 
 def _district(w: Any) -> models.District:
