@@ -7,7 +7,8 @@ browser would never see the Italian interface this public service speaks by defa
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -18,3 +19,16 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        """Declare the page's real language: the theme's base template hard-codes ``lang="it"``."""
+        response = super().process_response(request, response)
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        if (
+            language != "it"
+            and isinstance(response, HttpResponse)
+            and response.get("Content-Type", "").startswith("text/html")
+            and b'<html lang="it">' in response.content[:2000]
+        ):
+            response.content = response.content.replace(b'<html lang="it">', f'<html lang="{language}">'.encode(), 1)
+        return response

@@ -31,10 +31,13 @@ def _municipality_context(obj: models.Municipality, request: HttpRequest) -> dic
     }
 
 
+VALIDITY = ("valid_from", "valid_to")
+
 regions = register(
     Register(
         model=models.Region,
         slug="regioni",
+        detail_fields=("code", "name", *VALIDITY),
         filterset=filtersets.RegionFilterSet,
         table=tables.RegionTable,
         serializer=serializers.RegionSerializer,
@@ -46,6 +49,7 @@ provinces = register(
     Register(
         model=models.Province,
         slug="province",
+        detail_fields=("code", "car_plate", "name", "kind", "region", *VALIDITY),
         filterset=filtersets.ProvinceFilterSet,
         table=tables.ProvinceTable,
         serializer=serializers.ProvinceSerializer,
@@ -62,6 +66,15 @@ municipalities = register(
     Register(
         model=models.Municipality,
         slug="comuni",
+        detail_fields=(
+            "istat_code",
+            "cadastral_code",
+            "name",
+            "name_other_language",
+            "province",
+            "is_capital",
+            *VALIDITY,
+        ),
         filterset=filtersets.MunicipalityFilterSet,
         table=tables.MunicipalityTable,
         serializer=serializers.MunicipalitySerializer,
@@ -83,6 +96,7 @@ agencies = register(
     Register(
         model=models.HealthAgency,
         slug="agenzie",
+        detail_fields=("code", "kind", "name", "short_name", "region", "parent", "successors", *VALIDITY, "source"),
         filterset=filtersets.HealthAgencyFilterSet,
         table=tables.HealthAgencyTable,
         serializer=serializers.HealthAgencySerializer,
@@ -107,6 +121,7 @@ districts = register(
     Register(
         model=models.District,
         slug="ambiti",
+        detail_fields=("code", "name", "lead", "agency", *VALIDITY, "source"),
         filterset=filtersets.DistrictFilterSet,
         table=tables.DistrictTable,
         serializer=serializers.DistrictSerializer,

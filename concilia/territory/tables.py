@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
 
 from concilia.territory import models
 
@@ -24,7 +25,7 @@ class ProvinceTable(tables.Table):
 
 class MunicipalityTable(tables.Table):
     name = tables.Column(linkify=True)
-    province = tables.Column(linkify=True, accessor="province__name")
+    province = tables.Column(linkify=True, accessor="province__name", verbose_name=_("Province"))
 
     class Meta:
         model = models.Municipality

@@ -40,6 +40,7 @@ def test_phone_layout_and_language_switch(browser_page: Any, live_server: Any, w
     page.get_by_role("button", name="EN").first.click()
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Networks"
+    assert page.locator("html").get_attribute("lang") == "en"
 
 
 def test_keyboard_login_and_edit_alliance(browser_page: Any, live_server: Any, world: Any) -> None:

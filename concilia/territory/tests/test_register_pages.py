@@ -11,7 +11,6 @@ from concilia.core.testing import battery
 from concilia.core.testing import factories as f
 from concilia.territory import models, registers
 
-
 _codes = itertools.count()  # test codes outside ISTAT's ranges (regions 01-20, provinces 001-111)
 
 
