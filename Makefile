@@ -43,8 +43,8 @@ browser: ## Debian's Chromium for the browser tests (Playwright drives it)
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null)
 
 lint: $(STAMP)
-	$(BIN)/ruff check concilia
-	$(BIN)/ruff format --check concilia
+	$(BIN)/ruff check concilia benchmarks scripts conftest.py
+	$(BIN)/ruff format --check concilia benchmarks scripts conftest.py
 	$(BIN)/concilia makemigrations --check --dry-run
 	$(BIN)/python scripts/check_translations.py
 
