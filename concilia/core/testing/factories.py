@@ -39,7 +39,7 @@ class MunicipalityFactory(DjangoModelFactory):
         model = terr.Municipality
         django_get_or_create = ("istat_code",)
 
-    istat_code = factory.Sequence(lambda n: f"019{n + 1:03d}")
+    istat_code = factory.Sequence(lambda n: f"9{n % 100_000:05d}")  # outside ISTAT province codes (001-111)
     cadastral_code = factory.Sequence(lambda n: f"Z{n % 1000:03d}")
     name = factory.Sequence(lambda n: f"Comune {n}")
     province = factory.SubFactory(ProvinceFactory)

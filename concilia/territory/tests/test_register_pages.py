@@ -22,14 +22,10 @@ def _district(w: Any) -> models.District:
 
 
 SPECS = [
-    battery.RegisterSpec(
-        register=registers.regions, new=lambda w: f.RegionFactory(code=f"{models.Region.objects.count() + 30}")
-    ),
+    battery.RegisterSpec(register=registers.regions, new=lambda w: f.RegionFactory(code=f"{next(_codes) % 60 + 40}")),
     battery.RegisterSpec(
         register=registers.provinces,
-        new=lambda w: f.ProvinceFactory(
-            code=f"{models.Province.objects.count() + 900}", name=f"Provincia {models.Province.objects.count()}"
-        ),
+        new=lambda w: f.ProvinceFactory(code=f"{next(_codes) % 100 + 800}", name=f"Provincia {next(_codes)}"),
     ),
     battery.RegisterSpec(
         register=registers.municipalities, new=lambda w: f.MunicipalityFactory(), marker=lambda o: o.name
