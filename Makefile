@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test install serve lint typecheck pytest browser messages makemessages bench clean
+.PHONY: run test install serve lint typecheck pytest browser messages makemessages translations bench clean
 
 # RELOAD=1 restarts the server when the code changes (slower start).
 RELOAD ?=
@@ -36,6 +36,14 @@ messages: $(MO_FILES)
 	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext >/dev/null)
 	msgfmt --check-format -o $@ $<
 
+# Extract the strings from a copy of the source and check that every one has its Italian translation.
+translations: $(STAMP)
+	@tmp=$$(mktemp -d) && cp -r concilia $$tmp/ && cd $$tmp/concilia && \
+	  PYTHONPATH=$$tmp DJANGO_SETTINGS_MODULE=concilia.settings.test $(CURDIR)/$(BIN)/django-admin makemessages \
+	    -l it --no-obsolete --ignore "*/migrations/*" --ignore "*/tests/*" >/dev/null && \
+	  $(CURDIR)/$(BIN)/python $(CURDIR)/scripts/check_translations.py $$tmp/concilia/locale/it/LC_MESSAGES/django.po; \
+	  rc=$$?; rm -rf $$tmp; exit $$rc
+
 makemessages: $(STAMP) ## refresh the .po files from the source
 	cd concilia && ../$(BIN)/concilia makemessages -l it -l en --no-obsolete --ignore "*/migrations/*"
 
@@ -46,7 +54,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check concilia benchmarks scripts conftest.py
 	$(BIN)/ruff format --check concilia benchmarks scripts conftest.py
 	$(BIN)/concilia makemigrations --check --dry-run
-	$(BIN)/python scripts/check_translations.py
+	$(MAKE) --no-print-directory translations
 
 typecheck: $(STAMP)
 	$(BIN)/mypy concilia
