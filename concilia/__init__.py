@@ -1,5 +1,5 @@
-"""Concilia: platform for the territorial networks for work-life balance."""
+"""Concilia: platform for the territorial networks for work-life balance.
 
-from concilia.celery import app as celery_app
-
-__all__ = ["celery_app"]
+The Celery app lives in ``concilia.celery`` and is loaded by ``core``'s AppConfig when Django starts,
+so that importing a pure sub-package (``concilia.allocation``) never drags Django in.
+"""

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "concilia.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        import concilia.celery  # noqa: F401  (binds @shared_task to the project's Celery app)
