@@ -1,0 +1,89 @@
+"""Command line: ``python -m concilia.allocation validate|rank|rerun``.
+
+    validate CALL.yaml
+    rank CALL.yaml APPLICATIONS.csv|json [--offers OFFERS.csv|json] [--out DIR]
+    rerun CALL.yaml APPLICATIONS.csv|json [--offers OFFERS.csv|json] --previous ranking.json
+          --answers answers.csv [--out DIR]
+
+``rank`` and ``rerun`` write ``ranking.json``, ``ranking.csv``, ``explanation.json`` and, in places
+mode, ``offers.csv`` into DIR (default: the current directory). Exit status 1 on invalid input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from concilia.allocation import engine, explain
+from concilia.allocation import io as aio
+from concilia.allocation.rules import Call, CallValidationError, load_call
+from concilia.allocation.types import Application
+
+
+def _write(out: Path, call: Call, result: engine.Result, apps: list[Application]) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    aio.write_json(out / "ranking.json", explain.ranking_data(result))
+    aio.write_csv(out / "ranking.csv", explain.RANKING_COLUMNS, explain.ranking_rows(result))
+    aio.write_json(out / "explanation.json", explain.explanation_data(call, result, apps))
+    if result.mode == "places":
+        header = ["id", "capacity", "placed", "cutoff_application", "cutoff_points", "cutoff_rank", "waiting"]
+        aio.write_csv(out / "offers.csv", header, explain.offer_rows(result))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m concilia.allocation", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    v = sub.add_parser("validate", help="check a call-rules file")
+    v.add_argument("call")
+    for name in ("rank", "rerun"):
+        p = sub.add_parser(name, help=f"{name} applications for a call")
+        p.add_argument("call")
+        p.add_argument("applications")
+        p.add_argument("--offers")
+        p.add_argument("--out", default=".")
+        if name == "rerun":
+            p.add_argument("--previous", required=True, help="ranking.json of the previous run")
+            p.add_argument("--answers", required=True, help="CSV/JSON with columns id, answer")
+    args = parser.parse_args(argv)
+
+    try:
+        call = load_call(args.call)
+    except CallValidationError as exc:
+        for e in exc.errors:
+            print(e.format(args.call), file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"{args.call}: {exc.strerror}", file=sys.stderr)
+        return 1
+    if args.command == "validate":
+        print("OK")
+        return 0
+    try:
+        apps = aio.read_applications(args.applications, call)
+        offers = aio.read_offers(args.offers, call) if args.offers else []
+        if call.outcome.mode == "places" and not args.offers:
+            print("places mode needs --offers", file=sys.stderr)
+            return 1
+        if args.command == "rank":
+            result = engine.rank(call, apps, offers)
+        else:
+            previous = aio.read_previous(args.previous)
+            answers = aio.read_answers(args.answers)
+            result = engine.rerun(call, apps, offers, previous, answers)
+    except aio.InputError as exc:
+        for line in exc.errors:
+            print(line, file=sys.stderr)
+        return 1
+    except (OSError, ValueError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    _write(Path(args.out), call, result, apps)
+    print(f"{len(result.entries)} applications, mode {result.mode}: written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,870 @@
+"""The call-rules format: parse, validate (with line numbers) and compile into closures.
+
+A call file is YAML (JSON is accepted too: it is parsed by the same YAML composer, so errors in
+JSON files also carry line numbers). The rule kinds form a closed set — there is no ``eval`` and no
+user-written Python. ``docs/call-rules.md`` documents the format with complete examples.
+
+Compilation happens once, when the call is loaded: every predicate and criterion becomes a small
+closure, so scoring 100,000 applications is a tight loop over pre-built functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+FieldType = Literal["string", "integer", "date", "boolean"]
+FIELD_TYPES: tuple[str, ...] = ("string", "integer", "date", "boolean")
+FitRule = Literal["stop", "skip", "partial"]
+
+Values = Mapping[str, Any]
+Predicate = Callable[[Values, Values], bool]
+"""(application fields, offer fields) → bool. Eligibility predicates get an empty offer mapping."""
+Scorer = Callable[[Values], int]
+
+_EMPTY: Mapping[str, Any] = {}
+
+PathElem = str | int
+
+
+# --------------------------------------------------------------------------------------------
+# Errors
+
+
+@dataclass(frozen=True, slots=True)
+class RuleError:
+    """One problem in a call file, located by line/column (1-based) and by path."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+
+    def format(self, filename: str) -> str:
+        where = f"{filename}:{self.line}:{self.column}" if self.line else filename
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class CallValidationError(ValueError):
+    """Raised by :func:`parse_call` with every problem found, not just the first."""
+
+    def __init__(self, filename: str, errors: Sequence[RuleError]) -> None:
+        self.filename = filename
+        self.errors = list(errors)
+        super().__init__("\n".join(e.format(filename) for e in self.errors))
+
+
+def format_path(path: Sequence[PathElem]) -> str:
+    """``("points", 2, "bands")`` → ``points[2].bands``."""
+    out = ""
+    for p in path:
+        if isinstance(p, int):
+            out += f"[{p}]"
+        else:
+            out += ("." if out else "") + p
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# YAML with marks
+
+
+def _load_with_marks(text: str, errors: list[RuleError]) -> tuple[Any, dict[tuple[PathElem, ...], tuple[int, int]]]:
+    """Parse YAML/JSON into plain data plus a map path → (line, column) of every node."""
+    marks: dict[tuple[PathElem, ...], tuple[int, int]] = {}
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        errors.append(RuleError("", line, col, f"not valid YAML/JSON: {exc.problem or exc}"))
+        return None, marks
+    finally:
+        loader.dispose()
+    if node is None:
+        return None, marks
+
+    def walk(n: yaml.Node, path: tuple[PathElem, ...]) -> Any:
+        marks[path] = (n.start_mark.line + 1, n.start_mark.column + 1)
+        if isinstance(n, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for knode, vnode in n.value:
+                key = walk(knode, (*path, "<key>"))
+                if not isinstance(key, str | int | bool) or isinstance(key, bool):
+                    key = str(key)
+                if key in out:
+                    errors.append(
+                        RuleError(
+                            format_path((*path, key)),
+                            knode.start_mark.line + 1,
+                            knode.start_mark.column + 1,
+                            "duplicate key",
+                        )
+                    )
+                out[key] = walk(vnode, (*path, key))
+                marks[(*path, key)] = (knode.start_mark.line + 1, knode.start_mark.column + 1)
+            return out
+        if isinstance(n, yaml.SequenceNode):
+            return [walk(v, (*path, i)) for i, v in enumerate(n.value)]
+        return yaml.SafeLoader("").construct_object(n, deep=True)
+
+    return walk(node, ()), marks
+
+
+# --------------------------------------------------------------------------------------------
+# The compiled call
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """An eligibility rule: its id, the reason shown on exclusion, and the compiled predicate."""
+
+    id: str
+    reason: str
+    test: Predicate
+    spec: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    """A leaf points criterion (``sum`` criteria are flattened into ``parent.child`` leaves)."""
+
+    id: str
+    label: str
+    kind: str
+    score: Scorer
+    spec: Any
+    explain: Callable[[Values], str]
+
+
+@dataclass(frozen=True, slots=True)
+class TieBreaker:
+    """An ordered tie-breaker; ``key`` maps an application to a comparable value (smaller first)."""
+
+    kind: str
+    description: str
+    key: Callable[[Any], Any]
+    seed: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PriorityRule:
+    """Places mode: applications matching ``when`` for an offer get priority class ``klass``."""
+
+    id: str
+    label: str
+    klass: int
+    when: Predicate
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How the ranking turns into money or places."""
+
+    mode: Literal["ranked_budget", "first_come", "places"]
+    budget_cents: int = 0
+    max_grant_cents: int | None = None
+    fit: FitRule = "stop"
+    siblings: Literal["together", "independent"] = "together"
+    priorities: tuple[PriorityRule, ...] = ()
+    default_class: int = 0
+    age_field: str | None = None
+    reference_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Call:
+    """A validated, compiled call."""
+
+    id: str
+    title: str
+    fields: dict[str, str]
+    offer_fields: dict[str, str]
+    lists: dict[str, tuple[Any, ...]]
+    eligibility: tuple[Rule, ...]
+    criteria: tuple[Criterion, ...]
+    tie_breakers: tuple[TieBreaker, ...]
+    outcome: Outcome
+    source: dict[str, Any] = field(default_factory=dict, repr=False)
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers used by compiled closures
+
+
+def age_in_months(birth: dt.date, reference: dt.date) -> int:
+    """Completed months between ``birth`` and ``reference`` (negative if born after it)."""
+    months = (reference.year - birth.year) * 12 + (reference.month - birth.month)
+    if reference.day < birth.day:
+        months -= 1
+    return months
+
+
+def lottery_key(seed: str, application_id: str) -> str:
+    """The public lottery key: ``sha256(f"{seed}:{application_id}")`` as hex; smaller draws first."""
+    return hashlib.sha256(f"{seed}:{application_id}".encode()).hexdigest()
+
+
+# --------------------------------------------------------------------------------------------
+# Compiler
+
+
+_PREDICATE_KINDS = ("age_months", "at_most", "at_least", "in_list", "is_true", "same", "all", "any", "not")
+_CRITERION_KINDS = ("condition", "one_of", "per_unit", "bands", "sum")
+
+
+class _Compiler:
+    def __init__(self, marks: dict[tuple[PathElem, ...], tuple[int, int]]) -> None:
+        self.marks = marks
+        self.errors: list[RuleError] = []
+        self.fields: dict[str, str] = {}
+        self.offer_fields: dict[str, str] = {}
+        self.lists: dict[str, tuple[Any, ...]] = {}
+
+    # -- reporting ------------------------------------------------------------------------
+    def err(self, path: Sequence[PathElem], message: str) -> None:
+        p = tuple(path)
+        while p and p not in self.marks:
+            p = p[:-1]
+        line, col = self.marks.get(p, (0, 0))
+        self.errors.append(RuleError(format_path(path), line, col, message))
+
+    def mapping(self, value: Any, path: Sequence[PathElem], what: str) -> dict[str, Any] | None:
+        if not isinstance(value, dict):
+            self.err(path, f"{what} must be a mapping")
+            return None
+        return value
+
+    def require(
+        self, m: Mapping[str, Any], key: str, path: Sequence[PathElem], kind: type | tuple[type, ...], what: str
+    ) -> Any:
+        if key not in m:
+            self.err(path, f"missing '{key}'")
+            return None
+        v = m[key]
+        if isinstance(v, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
+            self.err((*path, key), f"'{key}' must be {what}")
+            return None
+        if not isinstance(v, kind):
+            self.err((*path, key), f"'{key}' must be {what}")
+            return None
+        return v
+
+    def unknown_keys(self, m: Mapping[str, Any], allowed: Sequence[str], path: Sequence[PathElem]) -> None:
+        for k in m:
+            if k not in allowed:
+                self.err((*path, k), f"unknown key '{k}' (allowed: {', '.join(allowed)})")
+
+    def text(self, m: Mapping[str, Any], key: str, path: Sequence[PathElem]) -> str:
+        v = self.require(m, key, path, str, "a non-empty text")
+        if isinstance(v, str) and not v.strip():
+            self.err((*path, key), f"'{key}' must be a non-empty text")
+        return v if isinstance(v, str) else ""
+
+    def integer(self, m: Mapping[str, Any], key: str, path: Sequence[PathElem], *, minimum: int | None = None) -> int:
+        v = self.require(m, key, path, int, "an integer")
+        if isinstance(v, int) and minimum is not None and v < minimum:
+            self.err((*path, key), f"'{key}' must be at least {minimum}")
+        return v if isinstance(v, int) else 0
+
+    # -- fields ---------------------------------------------------------------------------
+    def field_ref(
+        self, ref: Any, path: Sequence[PathElem], *, offers: bool, types: Sequence[str] | None = None
+    ) -> tuple[str, str, str] | None:
+        """Resolve a field reference → (scope 'a'|'o', name, type)."""
+        if not isinstance(ref, str) or not ref:
+            self.err(path, "a field name is required")
+            return None
+        scope, name = "a", ref
+        if ref.startswith("application."):
+            name = ref[len("application.") :]
+        elif ref.startswith("offer."):
+            if not offers:
+                self.err(path, f"'{ref}': offer fields can be read only by places priority rules")
+                return None
+            scope, name = "o", ref[len("offer.") :]
+        declared = self.fields if scope == "a" else self.offer_fields
+        if name not in declared:
+            section = "fields" if scope == "a" else "offer_fields"
+            self.err(path, f"unknown field '{name}' (declare it under '{section}:')")
+            return None
+        ftype = declared[name]
+        if types is not None and ftype not in types:
+            self.err(path, f"field '{name}' is {ftype}; expected {' or '.join(types)}")
+            return None
+        return scope, name, ftype
+
+    def check_value(self, value: Any, ftype: str, path: Sequence[PathElem]) -> bool:
+        ok = {
+            "integer": isinstance(value, int) and not isinstance(value, bool),
+            "date": isinstance(value, dt.date) and not isinstance(value, dt.datetime),
+            "string": isinstance(value, str | int) and not isinstance(value, bool),
+            "boolean": isinstance(value, bool),
+        }[ftype]
+        if not ok:
+            self.err(path, f"{value!r} is not a valid {ftype}")
+        return ok
+
+    # -- predicates -----------------------------------------------------------------------
+    def predicate(self, spec: Any, path: tuple[PathElem, ...], *, offers: bool = False) -> Predicate:
+        never: Predicate = lambda a, o: False  # noqa: E731
+        if isinstance(spec, dict) and len(spec) == 1:
+            ((kind, arg),) = spec.items()
+        else:
+            self.err(path, f"a predicate must be a mapping with exactly one of: {', '.join(_PREDICATE_KINDS)}")
+            return never
+        p = (*path, kind)
+        if kind in ("all", "any"):
+            if not isinstance(arg, list) or not arg:
+                self.err(p, f"'{kind}' needs a non-empty list of predicates")
+                return never
+            subs = tuple(self.predicate(s, (*p, i), offers=offers) for i, s in enumerate(arg))
+            if kind == "all":
+                return lambda a, o: all(s(a, o) for s in subs)
+            return lambda a, o: any(s(a, o) for s in subs)
+        if kind == "not":
+            sub = self.predicate(arg, p, offers=offers)
+            return lambda a, o: not sub(a, o)
+        if kind == "same":
+            if not isinstance(arg, list) or len(arg) != 2:
+                self.err(p, "'same' needs a list of two field references")
+                return never
+            r1 = self.field_ref(arg[0], (*p, 0), offers=offers)
+            r2 = self.field_ref(arg[1], (*p, 1), offers=offers)
+            if r1 is None or r2 is None:
+                return never
+            g1, g2 = _getter(r1), _getter(r2)
+
+            def same(a: Values, o: Values) -> bool:
+                v1 = g1(a, o)
+                return v1 is not None and v1 == g2(a, o)
+
+            return same
+        if kind == "is_true":
+            if isinstance(arg, str):
+                arg = {"field": arg}
+            m = self.mapping(arg, p, "'is_true'")
+            if m is None:
+                return never
+            self.unknown_keys(m, ("field",), p)
+            ref = self.field_ref(m.get("field"), (*p, "field"), offers=offers, types=("boolean",))
+            if ref is None:
+                return never
+            g = _getter(ref)
+            return lambda a, o: g(a, o) is True
+        m = self.mapping(arg, p, f"'{kind}'")
+        if m is None:
+            return never
+        if kind == "age_months":
+            self.unknown_keys(m, ("field", "reference_date", "min", "max"), p)
+            ref = self.field_ref(m.get("field"), (*p, "field"), offers=offers, types=("date",))
+            refdate = m.get("reference_date")
+            if not isinstance(refdate, dt.date) or isinstance(refdate, dt.datetime):
+                self.err((*p, "reference_date"), "'reference_date' must be a date (YYYY-MM-DD)")
+                refdate = None
+            lo, hi = m.get("min"), m.get("max")
+            for k, v in (("min", lo), ("max", hi)):
+                if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 0):
+                    self.err((*p, k), f"'{k}' must be a whole number of months")
+                    return never
+            if lo is None and hi is None:
+                self.err(p, "'age_months' needs 'min', 'max' or both")
+            elif lo is not None and hi is not None and lo > hi:
+                self.err(p, f"'min' ({lo}) is greater than 'max' ({hi})")
+            if ref is None or refdate is None:
+                return never
+            g = _getter(ref)
+            lo_i = lo if lo is not None else -(10**9)
+            hi_i = hi if hi is not None else 10**9
+            rd: dt.date = refdate
+
+            def age_ok(a: Values, o: Values) -> bool:
+                b = g(a, o)
+                return b is not None and lo_i <= age_in_months(b, rd) <= hi_i
+
+            return age_ok
+        if kind in ("at_most", "at_least"):
+            self.unknown_keys(m, ("field", "value"), p)
+            ref = self.field_ref(m.get("field"), (*p, "field"), offers=offers, types=("integer", "date"))
+            if "value" not in m:
+                self.err(p, "missing 'value'")
+                return never
+            if ref is None or not self.check_value(m["value"], ref[2], (*p, "value")):
+                return never
+            g, limit = _getter(ref), m["value"]
+            if kind == "at_most":
+                return lambda a, o: (v := g(a, o)) is not None and v <= limit
+            return lambda a, o: (v := g(a, o)) is not None and v >= limit
+        if kind == "in_list":
+            self.unknown_keys(m, ("field", "values", "list"), p)
+            ref = self.field_ref(m.get("field"), (*p, "field"), offers=offers, types=("string", "integer"))
+            if ("values" in m) == ("list" in m):
+                self.err(p, "'in_list' needs exactly one of 'values' (inline) or 'list' (a name under 'lists:')")
+                return never
+            if "list" in m:
+                name = m["list"]
+                if name not in self.lists:
+                    self.err((*p, "list"), f"unknown list '{name}' (define it under 'lists:')")
+                    return never
+                values = self.lists[name]
+            else:
+                raw = m["values"]
+                if not isinstance(raw, list) or not raw:
+                    self.err((*p, "values"), "'values' must be a non-empty list")
+                    return never
+                values = tuple(raw)
+            if ref is None:
+                return never
+            g = _getter(ref)
+            conv = str if ref[2] == "string" else (lambda x: x)
+            allowed = frozenset(conv(v) for v in values)
+            return lambda a, o: g(a, o) in allowed
+        self.err(path, f"unknown predicate '{kind}' (allowed: {', '.join(_PREDICATE_KINDS)})")
+        return never
+
+    # -- criteria -------------------------------------------------------------------------
+    def criterion(self, spec: Any, path: tuple[PathElem, ...], prefix: str = "") -> list[Criterion]:
+        m = self.mapping(spec, path, "a points criterion")
+        if m is None:
+            return []
+        cid = self.text(m, "id", path)
+        label = self.text(m, "label", path)
+        kinds = [k for k in _CRITERION_KINDS if k in m]
+        if len(kinds) != 1:
+            self.err(path, f"a criterion needs exactly one of: {', '.join(_CRITERION_KINDS)}")
+            return []
+        kind = kinds[0]
+        allowed = ["id", "label", kind] + (["points"] if kind == "condition" else [])
+        self.unknown_keys(m, allowed, path)
+        full_id = f"{prefix}{cid}"
+        p = (*path, kind)
+        arg = m[kind]
+        if kind == "sum":
+            if not isinstance(arg, list) or not arg:
+                self.err(p, "'sum' needs a non-empty list of criteria")
+                return []
+            out: list[Criterion] = []
+            for i, sub in enumerate(arg):
+                out.extend(self.criterion(sub, (*p, i), prefix=f"{full_id}."))
+            return out
+        if kind == "condition":
+            pts = self.integer(m, "points", path)
+            pred = self.predicate(arg, p)
+
+            def cond_score(a: Values) -> int:
+                return pts if pred(a, _EMPTY) else 0
+
+            return [
+                Criterion(
+                    full_id,
+                    label,
+                    kind,
+                    cond_score,
+                    m,
+                    lambda a: "condition met" if pred(a, _EMPTY) else "condition not met",
+                )
+            ]
+        if kind == "one_of":
+            am = self.mapping(arg, p, "'one_of'")
+            if am is None:
+                return []
+            self.unknown_keys(am, ("alternatives", "otherwise"), p)
+            alts = am.get("alternatives")
+            if not isinstance(alts, list) or not alts:
+                self.err((*p, "alternatives"), "'alternatives' must be a non-empty list")
+                return []
+            compiled: list[tuple[str, Predicate, int]] = []
+            seen: set[str] = set()
+            for i, alt in enumerate(alts):
+                ap = (*p, "alternatives", i)
+                alt_m = self.mapping(alt, ap, "an alternative")
+                if alt_m is None:
+                    continue
+                self.unknown_keys(alt_m, ("id", "when", "points"), ap)
+                aid = self.text(alt_m, "id", ap)
+                if aid in seen:
+                    self.err((*ap, "id"), f"duplicate alternative id '{aid}'")
+                seen.add(aid)
+                pts = self.integer(alt_m, "points", ap)
+                if "when" not in alt_m:
+                    self.err(ap, "missing 'when'")
+                    continue
+                compiled.append((aid, self.predicate(alt_m["when"], (*ap, "when")), pts))
+            otherwise = am.get("otherwise", 0)
+            if not isinstance(otherwise, int) or isinstance(otherwise, bool):
+                self.err((*p, "otherwise"), "'otherwise' must be an integer")
+                otherwise = 0
+            alts_t = tuple(compiled)
+            other: int = otherwise
+
+            def one_of_score(a: Values) -> int:
+                for _, pred, pts in alts_t:
+                    if pred(a, _EMPTY):
+                        return pts
+                return other
+
+            def one_of_explain(a: Values) -> str:
+                for aid, pred, _ in alts_t:
+                    if pred(a, _EMPTY):
+                        return f"alternative '{aid}'"
+                return "none of the alternatives"
+
+            return [Criterion(full_id, label, kind, one_of_score, m, one_of_explain)]
+        if kind == "per_unit":
+            am = self.mapping(arg, p, "'per_unit'")
+            if am is None:
+                return []
+            self.unknown_keys(am, ("field", "points", "max_units"), p)
+            ref = self.field_ref(am.get("field"), (*p, "field"), offers=False, types=("integer",))
+            pts = self.integer(am, "points", p)
+            cap = am.get("max_units")
+            if cap is not None and (not isinstance(cap, int) or isinstance(cap, bool) or cap < 0):
+                self.err((*p, "max_units"), "'max_units' must be a non-negative integer")
+                cap = None
+            if ref is None:
+                return []
+            name = ref[1]
+            cap_i = cap if cap is not None else 10**12
+
+            def units(a: Values) -> int:
+                v = a.get(name)
+                return 0 if v is None or v < 0 else min(v, cap_i)
+
+            return [
+                Criterion(
+                    full_id, label, kind, lambda a: units(a) * pts, am, lambda a: f"{units(a)} unit(s) × {pts} points"
+                )
+            ]
+        # bands
+        am = self.mapping(arg, p, "'bands'")
+        if am is None:
+            return []
+        self.unknown_keys(am, ("field", "ranges", "missing"), p)
+        ref = self.field_ref(am.get("field"), (*p, "field"), offers=False, types=("integer",))
+        missing = am.get("missing", 0)
+        if not isinstance(missing, int) or isinstance(missing, bool):
+            self.err((*p, "missing"), "'missing' must be an integer (points when the field is empty)")
+            missing = 0
+        ranges = am.get("ranges")
+        if not isinstance(ranges, list) or not ranges:
+            self.err((*p, "ranges"), "'ranges' must be a non-empty list of {min, max, points}")
+            return []
+        bands: list[tuple[int, int, int, int]] = []  # (lo, hi, points, index)
+        for i, r in enumerate(ranges):
+            rp = (*p, "ranges", i)
+            rm = self.mapping(r, rp, "a band")
+            if rm is None:
+                continue
+            self.unknown_keys(rm, ("min", "max", "points"), rp)
+            lo, hi = rm.get("min"), rm.get("max")
+            for k, v in (("min", lo), ("max", hi)):
+                if v is not None and (not isinstance(v, int) or isinstance(v, bool)):
+                    self.err((*rp, k), f"'{k}' must be an integer")
+                    continue
+            if lo is None and hi is None:
+                self.err(rp, "a band needs 'min', 'max' or both (both inclusive)")
+                continue
+            lo_i = lo if isinstance(lo, int) else -(10**18)
+            hi_i = hi if isinstance(hi, int) else 10**18
+            if lo_i > hi_i:
+                self.err(rp, f"'min' ({lo}) is greater than 'max' ({hi})")
+                continue
+            pts = self.integer(rm, "points", rp)
+            bands.append((lo_i, hi_i, pts, i))
+        ordered = sorted(bands)
+        reach: int | None = None  # the highest 'max' among the bands seen so far
+        for lo2, hi2, _, i2 in ordered:
+            if reach is not None and lo2 <= reach:
+                self.err(p, f"bands overlap at {lo2} (ranges[{i2}] starts inside an earlier band ending at {reach})")
+            reach = hi2 if reach is None else max(reach, hi2)
+        if ref is None:
+            return []
+        name = ref[1]
+        bands_t = tuple(ordered)
+        miss: int = missing
+
+        def band_of(v: int) -> tuple[int, int, int, int] | None:
+            for b in bands_t:
+                if b[0] <= v <= b[1]:
+                    return b
+            return None
+
+        def band_score(a: Values) -> int:
+            v = a.get(name)
+            if v is None:
+                return miss
+            b = band_of(v)
+            return b[2] if b else 0
+
+        def band_explain(a: Values) -> str:
+            v = a.get(name)
+            if v is None:
+                return f"'{name}' missing"
+            b = band_of(v)
+            return f"{name}={v} in ranges[{b[3]}]" if b else f"{name}={v} in no band"
+
+        return [Criterion(full_id, label, kind, band_score, am, band_explain)]
+
+    # -- tie-breakers ---------------------------------------------------------------------
+    def tie_breaker(self, spec: Any, path: tuple[PathElem, ...]) -> TieBreaker | None:
+        if spec == "earlier_submission":
+            return TieBreaker("earlier_submission", "earlier submission first", lambda app: _ts(app.submitted_at))
+        if not isinstance(spec, dict):
+            self.err(path, "a tie-breaker is 'earlier_submission' or a mapping (field, older_child_first, lottery)")
+            return None
+        if "field" in spec:
+            self.unknown_keys(spec, ("field", "order", "missing"), path)
+            ref = self.field_ref(spec["field"], (*path, "field"), offers=False, types=("integer", "date"))
+            order = spec.get("order", "asc")
+            missing = spec.get("missing", "last")
+            if order not in ("asc", "desc"):
+                self.err((*path, "order"), "'order' must be 'asc' or 'desc'")
+            if missing not in ("last", "first"):
+                self.err((*path, "missing"), "'missing' must be 'last' or 'first'")
+            if ref is None:
+                return None
+            return TieBreaker(
+                "field", f"{ref[1]} {order}, missing {missing}", _field_key(ref[1], order == "desc", missing == "last")
+            )
+        if "older_child_first" in spec:
+            self.unknown_keys(spec, ("older_child_first",), path)
+            arg = spec["older_child_first"]
+            ref_name = arg.get("field") if isinstance(arg, dict) else arg
+            ref = self.field_ref(ref_name, (*path, "older_child_first"), offers=False, types=("date",))
+            if ref is None:
+                return None
+            return TieBreaker("older_child_first", f"older child first ({ref[1]})", _field_key(ref[1], False, True))
+        if "lottery" in spec:
+            self.unknown_keys(spec, ("lottery",), path)
+            arg = spec["lottery"]
+            seed = arg.get("seed") if isinstance(arg, dict) else None
+            if not isinstance(seed, str | int) or isinstance(seed, bool) or seed == "":
+                self.err((*path, "lottery"), "'lottery' needs a 'seed' (text or integer), published with the call")
+                return None
+            s = str(seed)
+            return TieBreaker("lottery", f"lottery sha256('{s}:<id>')", lambda app: lottery_key(s, app.id), s)
+        self.err(path, "unknown tie-breaker (allowed: field, older_child_first, earlier_submission, lottery)")
+        return None
+
+    # -- outcome --------------------------------------------------------------------------
+    def outcome(self, spec: Any, path: tuple[PathElem, ...]) -> Outcome:
+        m = self.mapping(spec, path, "'outcome'")
+        if m is None:
+            return Outcome("ranked_budget")
+        mode = m.get("mode")
+        if mode in ("ranked_budget", "first_come"):
+            self.unknown_keys(m, ("mode", "budget_cents", "max_grant_cents", "fit"), path)
+            budget = self.integer(m, "budget_cents", path, minimum=0)
+            cap = m.get("max_grant_cents")
+            if cap is not None and (not isinstance(cap, int) or isinstance(cap, bool) or cap < 0):
+                self.err((*path, "max_grant_cents"), "'max_grant_cents' must be a non-negative integer")
+                cap = None
+            fit = m.get("fit", "stop")
+            if fit not in ("stop", "skip", "partial"):
+                self.err((*path, "fit"), "'fit' must be 'stop', 'skip' or 'partial'")
+                fit = "stop"
+            return Outcome(mode, budget_cents=budget, max_grant_cents=cap, fit=fit)
+        if mode == "places":
+            self.unknown_keys(m, ("mode", "siblings", "priorities", "default_class", "age", "reference_date"), path)
+            siblings = m.get("siblings", "together")
+            if siblings not in ("together", "independent"):
+                self.err((*path, "siblings"), "'siblings' must be 'together' or 'independent'")
+                siblings = "together"
+            prios: list[PriorityRule] = []
+            raw = m.get("priorities", [])
+            if not isinstance(raw, list):
+                self.err((*path, "priorities"), "'priorities' must be a list")
+                raw = []
+            for i, pr in enumerate(raw):
+                pp = (*path, "priorities", i)
+                pm = self.mapping(pr, pp, "a priority rule")
+                if pm is None:
+                    continue
+                self.unknown_keys(pm, ("id", "label", "class", "when"), pp)
+                pid = self.text(pm, "id", pp)
+                plabel = self.text(pm, "label", pp)
+                klass = self.integer(pm, "class", pp, minimum=0)
+                if "when" not in pm:
+                    self.err(pp, "missing 'when'")
+                    continue
+                prios.append(PriorityRule(pid, plabel, klass, self.predicate(pm["when"], (*pp, "when"), offers=True)))
+            default = m.get("default_class", max((p.klass for p in prios), default=-1) + 1)
+            if not isinstance(default, int) or isinstance(default, bool) or default < 0:
+                self.err((*path, "default_class"), "'default_class' must be a non-negative integer")
+                default = 0
+            age_field: str | None = None
+            ref_date: dt.date | None = None
+            if "age" in m:
+                ref = self.field_ref(m["age"], (*path, "age"), offers=False, types=("date",))
+                age_field = ref[1] if ref else None
+                rd = m.get("reference_date")
+                if not isinstance(rd, dt.date) or isinstance(rd, dt.datetime):
+                    self.err((*path, "reference_date"), "'reference_date' (YYYY-MM-DD) is required with 'age'")
+                else:
+                    ref_date = rd
+            return Outcome(
+                "places",
+                siblings=siblings,
+                priorities=tuple(prios),
+                default_class=default,
+                age_field=age_field,
+                reference_date=ref_date,
+            )
+        self.err((*path, "mode"), "'mode' must be 'ranked_budget', 'first_come' or 'places'")
+        return Outcome("ranked_budget")
+
+    # -- whole call -----------------------------------------------------------------------
+    def call(self, data: Any) -> Call | None:
+        m = self.mapping(data, (), "the call file")
+        if m is None:
+            return None
+        top = ("call", "fields", "offer_fields", "lists", "eligibility", "points", "tie_breakers", "outcome")
+        self.unknown_keys(m, top, ())
+        head = self.mapping(m.get("call", {}), ("call",), "'call'") or {}
+        cid = self.text(head, "id", ("call",)) if "call" in m else ""
+        if "call" not in m:
+            self.err((), "missing 'call' (with 'id' and 'title')")
+        title = head.get("title", "")
+        title = title if isinstance(title, str) else str(title)
+        for section, target in (("fields", self.fields), ("offer_fields", self.offer_fields)):
+            sm = m.get(section, {})
+            if not isinstance(sm, dict):
+                self.err((section,), f"'{section}' must map field names to types")
+                continue
+            for name, ftype in sm.items():
+                if not isinstance(name, str) or not name.isidentifier():
+                    self.err((section, name), f"field name '{name}' must be a plain identifier")
+                elif name in ("id", "submitted_at", "preferences", "group", "requested_cents", "capacity"):
+                    self.err((section, name), f"'{name}' is a standard column; do not declare it")
+                elif ftype not in FIELD_TYPES:
+                    self.err((section, name), f"type '{ftype}' unknown (allowed: {', '.join(FIELD_TYPES)})")
+                else:
+                    target[name] = ftype
+        lists = m.get("lists", {})
+        if not isinstance(lists, dict):
+            self.err(("lists",), "'lists' must map list names to lists of values")
+        else:
+            for name, vals in lists.items():
+                if not isinstance(vals, list) or not vals:
+                    self.err(("lists", name), "a list must be a non-empty list of values")
+                else:
+                    self.lists[str(name)] = tuple(vals)
+
+        rules: list[Rule] = []
+        elig = m.get("eligibility", [])
+        if not isinstance(elig, list):
+            self.err(("eligibility",), "'eligibility' must be a list of rules")
+            elig = []
+        ids: set[str] = set()
+        for i, r in enumerate(elig):
+            p: tuple[PathElem, ...] = ("eligibility", i)
+            rm = self.mapping(r, p, "an eligibility rule")
+            if rm is None:
+                continue
+            self.unknown_keys(rm, ("id", "reason", "rule"), p)
+            rid = self.text(rm, "id", p)
+            reason = self.text(rm, "reason", p)
+            if rid in ids:
+                self.err((*p, "id"), f"duplicate rule id '{rid}'")
+            ids.add(rid)
+            if "rule" not in rm:
+                self.err(p, "missing 'rule'")
+                continue
+            rules.append(Rule(rid, reason, self.predicate(rm["rule"], (*p, "rule")), rm["rule"]))
+
+        criteria: list[Criterion] = []
+        pts = m.get("points", [])
+        if not isinstance(pts, list):
+            self.err(("points",), "'points' must be a list of criteria")
+            pts = []
+        for i, c in enumerate(pts):
+            criteria.extend(self.criterion(c, ("points", i)))
+        seen: set[str] = set()
+        for c in criteria:
+            if c.id in seen:
+                self.err(("points",), f"duplicate criterion id '{c.id}'")
+            seen.add(c.id)
+
+        tbs: list[TieBreaker] = []
+        raw_tb = m.get("tie_breakers", [])
+        if not isinstance(raw_tb, list):
+            self.err(("tie_breakers",), "'tie_breakers' must be a list")
+            raw_tb = []
+        for i, t in enumerate(raw_tb):
+            tb = self.tie_breaker(t, ("tie_breakers", i))
+            if tb is not None:
+                tbs.append(tb)
+
+        if "outcome" not in m:
+            self.err((), "missing 'outcome' (mode: ranked_budget, first_come or places)")
+        outcome = self.outcome(m.get("outcome"), ("outcome",)) if "outcome" in m else Outcome("ranked_budget")
+        if self.errors:
+            return None
+        return Call(
+            id=cid,
+            title=title,
+            fields=dict(self.fields),
+            offer_fields=dict(self.offer_fields),
+            lists=dict(self.lists),
+            eligibility=tuple(rules),
+            criteria=tuple(criteria),
+            tie_breakers=tuple(tbs),
+            outcome=outcome,
+            source=m,
+        )
+
+
+def _getter(ref: tuple[str, str, str]) -> Callable[[Values, Values], Any]:
+    scope, name, _ = ref
+    if scope == "o":
+        return lambda a, o: o.get(name)
+    return lambda a, o: a.get(name)
+
+
+def _ts(value: dt.datetime) -> float:
+    if value.tzinfo is None:
+        from zoneinfo import ZoneInfo
+
+        value = value.replace(tzinfo=ZoneInfo("Europe/Rome"))
+    return value.timestamp()
+
+
+def _field_key(name: str, desc: bool, missing_last: bool) -> Callable[[Any], Any]:
+    miss = (1, 0) if missing_last else (-1, 0)
+
+    def key(app: Any) -> Any:
+        v = app.fields.get(name)
+        if v is None:
+            return miss
+        if isinstance(v, dt.date):
+            v = v.toordinal()
+        return (0, -v if desc else v)
+
+    return key
+
+
+def parse_call(text: str, filename: str = "<call>") -> Call:
+    """Parse and validate a call file's text; raise :class:`CallValidationError` listing every problem."""
+    errors: list[RuleError] = []
+    data, marks = _load_with_marks(text, errors)
+    if errors:
+        raise CallValidationError(filename, errors)
+    compiler = _Compiler(marks)
+    call = compiler.call(data)
+    if call is None:
+        errs = sorted(compiler.errors, key=lambda e: (e.line, e.column))
+        raise CallValidationError(filename, errs)
+    return call
+
+
+def load_call(path: str | Path) -> Call:
+    """Read, validate and compile a call file (YAML or JSON)."""
+    p = Path(path)
+    return parse_call(p.read_text(encoding="utf-8"), p.name)
