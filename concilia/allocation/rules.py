@@ -321,6 +321,9 @@ class _Compiler:
             self.err(path, f"a predicate must be a mapping with exactly one of: {', '.join(_PREDICATE_KINDS)}")
             return never
         p = (*path, kind)
+        if kind not in _PREDICATE_KINDS:
+            self.err(p, f"unknown predicate '{kind}' (allowed: {', '.join(_PREDICATE_KINDS)})")
+            return never
         if kind in ("all", "any"):
             if not isinstance(arg, list) or not arg:
                 self.err(p, f"'{kind}' needs a non-empty list of predicates")
