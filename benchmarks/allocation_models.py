@@ -17,13 +17,18 @@ An offer ranks the candidates who listed it by ``(offer_priority.get(offer, 0), 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
+import sys
 import time
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from concilia.allocation.types import Candidate
+
+T = TypeVar("T")
 
 
 def offer_key(candidate: Candidate, offer: str) -> tuple[int, int]:
@@ -128,6 +133,20 @@ class SolverResult:
         return len(self.placed)
 
 
+def _quiet(fn: Callable[[], T]) -> T:
+    """Call ``fn`` with file descriptor 1 pointed at /dev/null."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        return fn()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
 def max_placed_highs(candidates: Sequence[Candidate], capacities: Mapping[str, int]) -> SolverResult:
     """Most candidates placed (one offer each, capacities respected), no stability: LP on HiGHS."""
     import highspy
@@ -154,7 +173,7 @@ def max_placed_highs(candidates: Sequence[Candidate], capacities: Mapping[str, i
     index[1::2] = [orow[o] for _, o in pairs]
     lp.a_matrix_.index_ = index
     lp.a_matrix_.value_ = np.ones(2 * n)
-    h = highspy.Highs()
+    h = _quiet(highspy.Highs)  # the constructor prints a banner on the C++ stdout
     h.setOptionValue("output_flag", False)
     h.setOptionValue("solver", "simplex")
     h.passModel(lp)
@@ -226,6 +245,7 @@ def cpsat_places(
         for o, listed in orders.items():
             cap = capacities[o]
             before = 0  # children admitted at o among those o ranks above the current one
+            before_hint = 0
             for c in listed:
                 pos = c.preferences.index(o)
                 at_o_or_better = sum(x[c.id, p] for p in c.preferences[: pos + 1])
@@ -235,6 +255,11 @@ def cpsat_places(
                 prefix = model.new_int_var(0, cap, "")
                 model.add(prefix == before + x[c.id, o])
                 before = prefix
+                if hint is not None:  # complete the hint so that it is a full feasible solution
+                    better = hint.get(c.id) in c.preferences[: pos + 1]
+                    model.add_hint(b, not better and before_hint < cap)
+                    before_hint += hint.get(c.id) == o
+                    model.add_hint(prefix, before_hint)
         model.minimize(sum(blocking))
     else:
         raise ValueError(objective)
