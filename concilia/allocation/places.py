@@ -1,0 +1,493 @@
+"""Assignment of places: applicant-proposing deferred acceptance with capacities and siblings.
+
+The problem is the hospitals/residents problem. Each candidate ranks a few offers (most wanted
+first); each offer has a capacity and orders candidates by the key::
+
+    (candidate.offer_priority.get(offer, 0), candidate.rank, candidate.id)   # lower is better
+
+so an offer may put its own priority class first (residents of its municipality, a sibling
+already attending) and fall back on the global ranking.
+
+Algorithm (no sibling groups)
+-----------------------------
+Gale–Shapley deferred acceptance, applicant-proposing, which yields the applicant-optimal stable
+matching. Candidates are numbered ``g = 0..n-1`` in ranking order ``(rank, id)`` and an offer's
+key for a candidate is the integer ``priority * n + g`` (``g`` is recovered as ``key % n``). Every
+offer keeps its tentatively admitted candidates in a max-heap of keys (stored negated in a
+``heapq``), so admitting, or admitting and evicting the worst, costs ``O(log capacity)`` with no
+object allocation. Candidates start proposing in ranking order: when all priorities are equal,
+no eviction ever happens and the algorithm *is* serial dictatorship in ranking order (the unique
+stable matching in that case); with priorities, evictions are few.
+
+Offers missing from ``capacities`` are ignored in preferences (so are repeated entries); offers
+with capacity 0 admit nobody. ``fixed`` placements are taken out of the competition first: they
+consume their offer's capacity and never move (an offer may end up over-full if the caller fixes
+more candidates than it has seats; the engine then admits nobody else there).
+
+Siblings (``siblings="together"``)
+----------------------------------
+Candidates sharing a non-``None`` ``group`` form a *unit* that is placed in one offer, all
+together, or not at all:
+
+* the unit's preference list is the preference list of its best-ranked member (smallest
+  ``(rank, id)``), restricted to the offers that *every* member ranked — the family states one
+  order; we do not average positions, which would invent an order nobody wrote;
+* in each offer the unit competes with the key of its best member there (minimum key over the
+  members), and needs as many free seats as it has members;
+* a unit proposing to a full offer evicts admitted units strictly worse than itself, worst first,
+  until it fits; if even evicting all worse units would not make room, the offer rejects it and
+  nobody is evicted.
+
+With groups a stable matching may not exist (couples/daycare matching, e.g. Sun et al., AAAI
+2023). Evicting a group to seat one child leaves seats free, which could be given to candidates
+rejected earlier. So every offer remembers the units it rejected or evicted, and whenever seats
+become free there (surplus after an eviction, or a unit leaving for a better offer) those units
+that now hold something worse are invited to propose again; a unit that moves up releases its
+old seats, which may cascade. This repairs every blocking pair that does not involve a sibling
+group (see ``blocking_pairs``). Such re-proposals can cycle on adversarial instances, so they are
+bounded: after ``8 * (total preference entries) + 1,000`` proposals the invitations stop, each
+unit then only moves down its list, and the run ends with a feasible matching (possibly with a
+few more blocking pairs). Every step is taken in a fixed order, so the result is deterministic.
+
+With ``siblings="independent"`` groups are ignored and each member is an ordinary candidate.
+
+Waiting lists and cut-offs
+--------------------------
+For each offer, the waiting list holds the candidates who ranked it above the offer they got (or
+got nothing), in the offer's order; for sibling groups, "ranked" means in the group's joint
+list (the only offers the group can get). Fixed candidates never move, so they are on no waiting
+list. The cut-off of an offer is the worst admitted candidate in the offer's order (fixed ones
+included), as ``(id, rank)``, or ``None`` when the offer admitted nobody.
+
+The result does not depend on the order of ``candidates``.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Mapping, Sequence
+from heapq import heappop, heappush, heapreplace
+
+from concilia.allocation.types import Answer, Assignment, Candidate, SiblingPolicy
+
+__all__ = ["assign", "blocking_pairs", "rerun"]
+
+_KEPT_ANSWERS = frozenset({"accepted", "pending"})
+_DROPPED_ANSWERS = frozenset({"refused", "expired"})
+
+
+class _Instance:
+    """Candidates and offers turned into integer indices.
+
+    ``prefs[g]``: offer indices in the candidate's order (unknown and repeated offers dropped);
+    ``keys[g]``: the matching offer keys, or ``None`` when the candidate has no priority anywhere
+    (the key is then ``g`` itself).
+    """
+
+    __slots__ = ("by_rank", "keys", "n", "offer_ids", "offer_index", "prefs")
+
+    def __init__(self, candidates: Sequence[Candidate], capacities: Mapping[str, int]) -> None:
+        self.offer_ids: list[str] = list(capacities)
+        self.offer_index: dict[str, int] = {o: i for i, o in enumerate(self.offer_ids)}
+        by_rank = sorted(candidates, key=_rank_key)
+        self.by_rank: list[Candidate] = by_rank
+        n = len(by_rank)
+        self.n = n
+        if len({c.id for c in by_rank}) != n:
+            raise ValueError("candidate ids must be unique")
+        index = self.offer_index
+        prefs: list[list[int]] = []
+        keys: list[list[int] | None] = []
+        for g, c in enumerate(by_rank):
+            pl = [index[o] for o in c.preferences if o in index]
+            if len(set(pl)) != len(pl):
+                pl = list(dict.fromkeys(pl))
+            prefs.append(pl)
+            pr = c.offer_priority
+            if pr:
+                ids = self.offer_ids
+                keys.append([pr.get(ids[j], 0) * n + g for j in pl])
+            else:
+                keys.append(None)
+        self.prefs = prefs
+        self.keys = keys
+
+    def key(self, g: int, offer: int) -> int:
+        """The key of candidate ``g`` in ``offer`` (lower is better)."""
+        pr = self.by_rank[g].offer_priority
+        return (pr.get(self.offer_ids[offer], 0) * self.n if pr else 0) + g
+
+
+def _rank_key(c: Candidate) -> tuple[int, str]:
+    return (c.rank, c.id)
+
+
+def assign(
+    candidates: Sequence[Candidate],
+    capacities: Mapping[str, int],
+    *,
+    siblings: SiblingPolicy = "together",
+    fixed: Mapping[str, str] | None = None,
+) -> Assignment:
+    """Assign offers to candidates by deferred acceptance (see the module docstring).
+
+    ``fixed`` maps candidate ids to offers they keep whatever happens (placements already
+    accepted); they are reported in ``placed`` even if absent from ``candidates``.
+    """
+    inst = _Instance(candidates, capacities)
+    n = inst.n
+    m = len(inst.offer_ids)
+    fixed = fixed or {}
+    id_to_g = {c.id: g for g, c in enumerate(inst.by_rank)}
+
+    # Fixed placements consume capacity first.
+    used = [0] * m
+    fixed_g: dict[int, int] = {}  # g -> offer index (-1: offer unknown to capacities)
+    for cid, oid in fixed.items():
+        j = inst.offer_index.get(oid, -1)
+        if j >= 0:
+            used[j] += 1
+        g = id_to_g.get(cid)
+        if g is not None:
+            fixed_g[g] = j
+    free = [max(0, inst_cap - u) for inst_cap, u in zip(capacities.values(), used, strict=True)]
+
+    # match[g]: position in the candidate's (or its group's) preference list, -1 when unplaced.
+    match = [-1] * n
+    # For group members, the joint list they were placed from (for the waiting lists).
+    unit_prefs_of: dict[int, list[int]] = {}
+    unit_keys_of: dict[int, list[int]] = {}
+
+    groups: dict[str, list[int]] = {}
+    if siblings == "together":
+        for g, c in enumerate(inst.by_rank):
+            if c.group is not None and g not in fixed_g:
+                groups.setdefault(c.group, []).append(g)
+        groups = {k: v for k, v in groups.items() if len(v) > 1}
+
+    if not groups:
+        active = [g for g in range(n) if g not in fixed_g] if fixed_g else range(n)
+        _deferred_acceptance_singles(inst.prefs, inst.keys, free, n, active, match)
+    else:
+        _deferred_acceptance_units(inst, free, fixed_g, groups, match, unit_prefs_of, unit_keys_of)
+
+    return _build_assignment(inst, fixed, fixed_g, match, unit_prefs_of, unit_keys_of)
+
+
+def _deferred_acceptance_singles(
+    prefs: list[list[int]],
+    keys: list[list[int] | None],
+    free: list[int],
+    n: int,
+    active: Sequence[int] | range,
+    match: list[int],
+) -> None:
+    """Plain many-to-one deferred acceptance; fills ``match`` in place.
+
+    Each offer's admitted candidates are a heap of negated keys. A proposer takes a free seat, or
+    replaces the worst admitted candidate if it is better, and the evicted one resumes proposing
+    from its next choice. Proposing in ranking order makes evictions rare.
+    """
+    m = len(free)
+    heaps: list[list[int]] = [[] for _ in range(m)]
+    nxt = [0] * n
+    for start in active:
+        u = start
+        while u >= 0:
+            pl = prefs[u]
+            kl = keys[u]
+            p = nxt[u]
+            length = len(pl)
+            v = -1
+            while p < length:
+                o = pl[p]
+                k = u if kl is None else kl[p]
+                h = heaps[o]
+                if len(h) < free[o]:
+                    heappush(h, -k)
+                    match[u] = p
+                    break
+                if h and -h[0] > k:
+                    v = (-heapreplace(h, -k)) % n
+                    match[u] = p
+                    match[v] = -1
+                    nxt[v] += 1
+                    break
+                p += 1
+            nxt[u] = p
+            u = v
+
+
+def _deferred_acceptance_units(
+    inst: _Instance,
+    free: list[int],
+    fixed_g: Mapping[int, int],
+    groups: Mapping[str, list[int]],
+    match: list[int],
+    unit_prefs_of: dict[int, list[int]],
+    unit_keys_of: dict[int, list[int]],
+) -> None:
+    """Deferred acceptance where sibling groups propose and are evicted as blocks.
+
+    Fills ``match`` (and, for group members, ``unit_prefs_of``/``unit_keys_of``) in place.
+    """
+    n = inst.n
+    m = len(free)
+    grouped: dict[int, list[int]] = {}
+    for members in groups.values():
+        grouped[members[0]] = members  # members are in ranking order: [0] is the best
+    in_group = {g for members in groups.values() for g in members}
+
+    # Units in order of their best member.
+    unit_members: list[list[int]] = []
+    unit_prefs: list[list[int]] = []
+    unit_keys: list[list[int]] = []
+    for g in range(n):
+        if g in fixed_g:
+            continue
+        if g in grouped:
+            members = grouped[g]
+            common = set(inst.prefs[members[0]])
+            for x in members[1:]:
+                common.intersection_update(inst.prefs[x])
+            pl = [o for o in inst.prefs[members[0]] if o in common]
+            kl = [min(inst.key(x, o) for x in members) for o in pl]
+            for x in members:
+                unit_prefs_of[x] = pl
+                unit_keys_of[x] = [inst.key(x, o) for o in pl]
+        elif g in in_group:
+            continue
+        else:
+            members = [g]
+            pl = inst.prefs[g]
+            kl0 = inst.keys[g]
+            kl = [g] * len(pl) if kl0 is None else kl0
+        unit_members.append(members)
+        unit_prefs.append(pl)
+        unit_keys.append(kl)
+
+    n_units = len(unit_members)
+    size = [len(x) for x in unit_members]
+    held = [-1] * n_units  # position where the unit is admitted, -1 when not
+    ptr = [0] * n_units  # next position to propose to
+    token = [0] * n_units  # admission stamp; heap entries with another stamp are stale
+    heaps: list[list[tuple[int, int, int]]] = [[] for _ in range(m)]  # (-key, stamp, unit)
+    rejected: list[list[int]] = [[] for _ in range(m)]
+    queue: deque[int] = deque(range(n_units))
+    budget = 8 * sum(len(p) for p in unit_prefs) + 1000
+    proposals = 0
+    stamp = 0
+
+    def invite(o: int) -> None:
+        """Seats became free at ``o``: units it turned away that now hold worse may re-apply."""
+        waiting = rejected[o]
+        if not waiting or proposals > budget:
+            return
+        rejected[o] = []
+        for v in sorted(set(waiting)):
+            pos = unit_prefs[v].index(o)
+            hv = held[v]
+            if (hv > pos) or (hv < 0 and ptr[v] > pos):
+                ptr[v] = pos
+                queue.append(v)
+
+    while queue:
+        u = queue.popleft()
+        pl = unit_prefs[u]
+        kl = unit_keys[u]
+        s = size[u]
+        while True:
+            p = ptr[u]
+            hu = held[u]
+            if p >= (hu if hu >= 0 else len(pl)):
+                break
+            o = pl[p]
+            k = kl[p]
+            proposals += 1
+            admitted = False
+            if free[o] >= s:
+                free[o] -= s
+                admitted = True
+            else:
+                # Evict strictly worse units, worst first, only if that makes enough room.
+                h = heaps[o]
+                need = s - free[o]
+                popped: list[tuple[int, int, int]] = []
+                got = 0
+                while got < need and h:
+                    entry = h[0]
+                    if token[entry[2]] != entry[1]:
+                        heappop(h)
+                        continue
+                    if -entry[0] < k:
+                        break
+                    popped.append(heappop(h))
+                    got += size[entry[2]]
+                if got < need:
+                    for entry in popped:
+                        heappush(h, entry)
+                else:
+                    for _, _, v in popped:
+                        hv = held[v]
+                        held[v] = -1
+                        token[v] = 0
+                        if ptr[v] >= hv:
+                            ptr[v] = hv + 1
+                        rejected[o].append(v)
+                        queue.append(v)
+                    free[o] += got - s
+                    admitted = True
+                    if got > need:  # a group left more seats than needed
+                        invite(o)
+            if admitted:
+                stamp += 1
+                token[u] = stamp
+                heappush(heaps[o], (-k, stamp, u))
+                if hu >= 0:  # moving up: release the old seats
+                    old = pl[hu]
+                    free[old] += s
+                    invite(old)
+                held[u] = p
+                break
+            rejected[o].append(u)
+            ptr[u] = p + 1
+
+    for u in range(n_units):
+        if held[u] >= 0:
+            for g in unit_members[u]:
+                match[g] = held[u]
+
+
+def _build_assignment(
+    inst: _Instance,
+    fixed: Mapping[str, str],
+    fixed_g: Mapping[int, int],
+    match: list[int],
+    unit_prefs_of: Mapping[int, list[int]],
+    unit_keys_of: Mapping[int, list[int]],
+) -> Assignment:
+    """Turn the index-level result into ids, waiting lists and cut-offs."""
+    n = inst.n
+    offer_ids = inst.offer_ids
+    m = len(offer_ids)
+    by_rank = inst.by_rank
+    prefs = inst.prefs
+    keys = inst.keys
+    worst = [-1] * m
+    has_worst = [False] * m
+    waits: list[list[int]] = [[] for _ in range(m)]
+    placed: dict[str, str] = {}
+    for g in range(n):
+        c = by_rank[g]
+        if g in fixed_g:
+            o = fixed_g[g]
+            placed[c.id] = fixed[c.id]
+            if o >= 0:
+                k = inst.key(g, o)
+                if not has_worst[o] or k > worst[o]:
+                    worst[o] = k
+                    has_worst[o] = True
+            continue
+        if g in unit_prefs_of:
+            pl = unit_prefs_of[g]
+            kl: list[int] | None = unit_keys_of[g]
+        else:
+            pl = prefs[g]
+            kl = keys[g]
+        p = match[g]
+        upto = len(pl)
+        if p >= 0:
+            o = pl[p]
+            placed[c.id] = offer_ids[o]
+            k = g if kl is None else kl[p]
+            if not has_worst[o] or k > worst[o]:
+                worst[o] = k
+                has_worst[o] = True
+            upto = p
+        if kl is None:
+            for q in range(upto):
+                waits[pl[q]].append(g)
+        else:
+            for q in range(upto):
+                waits[pl[q]].append(kl[q])
+    # Fixed candidates unknown to ``candidates`` are still kept.
+    for cid, oid in fixed.items():
+        if cid not in placed:
+            placed[cid] = oid
+    waiting: dict[str, list[str]] = {}
+    cutoff: dict[str, tuple[str, int] | None] = {}
+    for o, oid in enumerate(offer_ids):
+        w = waits[o]
+        w.sort()
+        waiting[oid] = [by_rank[k % n].id for k in w]
+        if has_worst[o]:
+            last = by_rank[worst[o] % n]
+            cutoff[oid] = (last.id, last.rank)
+        else:
+            cutoff[oid] = None
+    return Assignment(placed=placed, waiting=waiting, cutoff=cutoff)
+
+
+def rerun(
+    candidates: Sequence[Candidate],
+    capacities: Mapping[str, int],
+    *,
+    previous: Mapping[str, str],
+    answers: Mapping[str, Answer],
+    siblings: SiblingPolicy = "together",
+) -> Assignment:
+    """Re-run after the families answered ("scorrimento").
+
+    Placements in ``previous`` answered ``"accepted"`` or ``"pending"`` (or not answered yet) are
+    kept as fixed; candidates who answered ``"refused"`` or whose offer ``"expired"`` leave the
+    competition (whether or not they held a place); everybody else competes for the freed seats
+    with the same algorithm as ``assign``. Deterministic.
+    """
+    fixed = {cid: oid for cid, oid in previous.items() if answers.get(cid, "pending") in _KEPT_ANSWERS}
+    dropped = {cid for cid, answer in answers.items() if answer in _DROPPED_ANSWERS}
+    remaining = [c for c in candidates if c.id not in dropped]
+    return assign(remaining, capacities, siblings=siblings, fixed=fixed)
+
+
+def blocking_pairs(
+    candidates: Sequence[Candidate],
+    capacities: Mapping[str, int],
+    assignment: Assignment,
+) -> list[tuple[str, str]]:
+    """The ``(candidate, offer)`` pairs that would both rather be matched together.
+
+    The candidate ranked the offer above what it got (or got nothing), and the offer has a free
+    seat or admitted someone it orders after the candidate. Groups are ignored: each member is
+    judged alone, so with siblings together some pairs are expected. Pairs come in ranking order,
+    then preference order. Used by tests and benchmarks.
+    """
+    inst = _Instance(candidates, capacities)
+    m = len(inst.offer_ids)
+    id_to_g = {c.id: g for g, c in enumerate(inst.by_rank)}
+    count = [0] * m
+    worst: list[int | None] = [None] * m
+    for cid, oid in assignment.placed.items():
+        o = inst.offer_index.get(oid)
+        if o is None:
+            continue
+        count[o] += 1
+        g = id_to_g.get(cid)
+        if g is not None:
+            k = inst.key(g, o)
+            w = worst[o]
+            worst[o] = k if w is None else max(w, k)
+    caps = list(capacities.values())
+    pairs: list[tuple[str, str]] = []
+    for g in range(inst.n):
+        c = inst.by_rank[g]
+        pl = inst.prefs[g]
+        kl = inst.keys[g]
+        got = inst.offer_index.get(assignment.placed.get(c.id, ""), -1)
+        for q, o in enumerate(pl):
+            if o == got:
+                break
+            k = g if kl is None else kl[q]
+            w = worst[o]
+            if count[o] < caps[o] or (w is not None and w > k):
+                pairs.append((c.id, inst.offer_ids[o]))
+    return pairs
