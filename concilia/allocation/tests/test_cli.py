@@ -1,0 +1,122 @@
+"""The command line end to end on the example files."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "concilia.allocation", *map(str, args)], capture_output=True, text=True, check=False
+    )
+
+
+def test_validate_ok() -> None:
+    for name in ("voucher-call.yaml", "nursery-call.yaml"):
+        r = run("validate", EXAMPLES / name)
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.strip() == "OK"
+
+
+def test_validate_reports_every_error_with_line(tmp_path: Path) -> None:
+    bad = tmp_path / "call.yaml"
+    bad.write_text(
+        "call: {id: x, title: y}\n"
+        "fields: {isee_cents: integer}\n"
+        "points:\n"
+        "  - id: isee\n"
+        "    label: ISEE\n"
+        "    bands:\n"
+        "      field: isee_cents\n"
+        "      ranges: [{min: 0, max: 1500000, points: 3}, {min: 1500000, points: 1}]\n"
+        "outcome: {mode: ranked_budget, fit: maybe, budget_cents: 1}\n",
+        encoding="utf-8",
+    )
+    r = run("validate", bad)
+    assert r.returncode == 1
+    lines = r.stderr.strip().splitlines()
+    assert lines[0] == (
+        f"{bad}:6:5: points[0].bands: bands overlap at 1500000 (ranges[1] starts inside an earlier band ending at 1500000)"
+    )
+    assert lines[1].startswith(f"{bad}:9:") and "'fit' must be 'stop', 'skip' or 'partial'" in lines[1]
+
+
+def test_rank_budget_writes_files(tmp_path: Path) -> None:
+    r = run("rank", EXAMPLES / "voucher-call.yaml", EXAMPLES / "voucher-applications.csv", "--out", tmp_path)
+    assert r.returncode == 0, r.stderr
+    ranking = json.loads((tmp_path / "ranking.json").read_text(encoding="utf-8"))
+    assert [e["id"] for e in ranking["entries"][:4]] == ["V-002", "V-001", "V-007", "V-003"]
+    assert ranking["budget"] == {
+        "budget_cents": 500000,
+        "spent_cents": 500000,
+        "cutoff": {"application_id": "V-003", "points": 30, "rank": 4},
+    }
+    with (tmp_path / "ranking.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows[3]["outcome"] == "partially_funded" and rows[3]["granted_cents"] == "50000"
+    assert rows[-1]["excluded_by"] == "worker"
+    explanation = json.loads((tmp_path / "explanation.json").read_text(encoding="utf-8"))
+    assert explanation["applications"]["V-004"]["excluded_by"][0]["reason"] == "ISEE superiore a 30.000 euro"
+
+
+def test_json_applications_give_the_same_ranking(tmp_path: Path) -> None:
+    with (EXAMPLES / "voucher-applications.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    (tmp_path / "apps.json").write_text(json.dumps(list(reversed(rows))), encoding="utf-8")
+    run("rank", EXAMPLES / "voucher-call.yaml", EXAMPLES / "voucher-applications.csv", "--out", tmp_path / "a")
+    r = run("rank", EXAMPLES / "voucher-call.yaml", tmp_path / "apps.json", "--out", tmp_path / "b")
+    assert r.returncode == 0, r.stderr
+    for name in ("ranking.json", "ranking.csv", "explanation.json"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_bad_cells_name_row_and_column(tmp_path: Path) -> None:
+    text = (EXAMPLES / "voucher-applications.csv").read_text(encoding="utf-8")
+    text = text.replace("1200000,019036,true", "12.000,019036,forse", 1)
+    (tmp_path / "apps.csv").write_text(text, encoding="utf-8")
+    r = run("rank", EXAMPLES / "voucher-call.yaml", tmp_path / "apps.csv", "--out", tmp_path)
+    assert r.returncode == 1
+    assert "apps.csv: row 2, column 'isee_cents': '12.000' is not an integer" in r.stderr
+    assert "apps.csv: row 2, column 'employer_in_network': 'forse' is not a boolean" in r.stderr
+
+
+@pytest.mark.skipif(not (EXAMPLES.parent / "places.py").exists(), reason="places.py not there yet")
+def test_rank_and_rerun_places(tmp_path: Path) -> None:
+    call, apps, offers = (
+        EXAMPLES / "nursery-call.yaml",
+        EXAMPLES / "nursery-applications.csv",
+        EXAMPLES / "nursery-offers.csv",
+    )
+    r = run("rank", call, apps, "--offers", offers, "--out", tmp_path / "first")
+    assert r.returncode == 0, r.stderr
+    with (tmp_path / "first" / "offers.csv").open(encoding="utf-8") as fh:
+        offer_rows = {row["id"]: row for row in csv.DictReader(fh)}
+    assert offer_rows["NIDO-AQUILONE-FT"]["placed"] == "2"
+    assert offer_rows["NIDO-AQUILONE-FT"]["waiting"] == "N-002"
+    ranking = json.loads((tmp_path / "first" / "ranking.json").read_text(encoding="utf-8"))
+    placed = {e["id"]: e["offer"] for e in ranking["entries"] if e["offer"]}
+    answers = tmp_path / "answers.csv"
+    answers.write_text(
+        "id,answer\n" + "".join(f"{i},{'refused' if i == 'N-008' else 'accepted'}\n" for i in placed), encoding="utf-8"
+    )
+    r = run(
+        "rerun", call, apps, "--offers", offers, "--previous", tmp_path / "first" / "ranking.json",
+        "--answers", answers, "--out", tmp_path / "second",
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    second = {e["id"]: e for e in json.loads((tmp_path / "second" / "ranking.json").read_text())["entries"]}
+    assert second["N-008"]["outcome"] == "refused"
+    assert second["N-002"]["offer"] == "NIDO-AQUILONE-FT"
+
+
+def test_places_without_offers_fails(tmp_path: Path) -> None:
+    r = run("rank", EXAMPLES / "nursery-call.yaml", EXAMPLES / "nursery-applications.csv", "--out", tmp_path)
+    assert r.returncode == 1 and "--offers" in r.stderr
