@@ -92,7 +92,16 @@ def matching_library(candidates: Sequence[Candidate], capacities: Mapping[str, i
 
 
 def _matching_child(candidates: Sequence[Candidate], capacities: Mapping[str, int], out: multiprocessing.Queue) -> None:
-    out.put(matching_library(candidates, capacities))
+    # the library deep-copies linked Player objects recursively: give it a deep stack
+    import threading
+
+    sys.setrecursionlimit(1_000_000)
+    threading.stack_size(1 << 30)
+    box: list[tuple[dict[str, str], float]] = []
+    worker = threading.Thread(target=lambda: box.append(matching_library(candidates, capacities)))
+    worker.start()
+    worker.join()
+    out.put(box[0] if box else None)
 
 
 def matching_library_with_limit(
