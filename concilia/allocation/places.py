@@ -43,11 +43,16 @@ With groups a stable matching may not exist (couples/daycare matching, e.g. Sun 
 rejected earlier. So every offer remembers the units it rejected or evicted, and whenever seats
 become free there (surplus after an eviction, or a unit leaving for a better offer) those units
 that now hold something worse are invited to propose again; a unit that moves up releases its
-old seats, which may cascade. This repairs every blocking pair that does not involve a sibling
-group (see ``blocking_pairs``). Such re-proposals can cycle on adversarial instances, so they are
-bounded: after ``8 * (total preference entries) + 1,000`` proposals the invitations stop, each
-unit then only moves down its list, and the run ends with a feasible matching (possibly with a
-few more blocking pairs). Every step is taken in a fixed order, so the result is deterministic.
+old seats, which may cascade. When the process ends normally, every blocking pair involves a
+sibling: a single candidate can only envy a sibling admitted on the strength of the group's best
+member (see ``blocking_pairs``).
+
+Such re-proposals can cycle (no stable matching exists), so they are bounded: a unit is invited
+back at most ``_MAX_INVITATIONS`` times, and invitations stop after ``8 * (total preference
+entries) + 1,000`` proposals; after that every unit only moves down its list, so the loop ends.
+If an invitation had to be refused, the fallback keeps the groups where they are and re-assigns
+all single candidates by plain deferred acceptance on the remaining seats, which restores the
+guarantee above. Every step is taken in a fixed order, so the result is deterministic.
 
 With ``siblings="independent"`` groups are ignored and each member is an ordinary candidate.
 
@@ -72,6 +77,8 @@ from concilia.allocation.types import Answer, Assignment, Candidate, SiblingPoli
 
 __all__ = ["assign", "blocking_pairs", "rerun"]
 
+_MAX_INVITATIONS = 4
+"""How many times one unit may be invited back by offers whose seats became free."""
 _KEPT_ANSWERS = frozenset({"accepted", "pending"})
 _DROPPED_ANSWERS = frozenset({"refused", "expired"})
 
@@ -278,16 +285,27 @@ def _deferred_acceptance_units(
     proposals = 0
     stamp = 0
 
+    invited = [0] * n_units
+    incomplete = [False]  # set when a re-invitation had to be refused (cycle guard)
+    start_free = list(free)
+
     def invite(o: int) -> None:
         """Seats became free at ``o``: units it turned away that now hold worse may re-apply."""
         waiting = rejected[o]
-        if not waiting or proposals > budget:
+        if not waiting:
+            return
+        if proposals > budget:
+            incomplete[0] = True
             return
         rejected[o] = []
         for v in sorted(set(waiting)):
             pos = unit_prefs[v].index(o)
             hv = held[v]
             if (hv > pos) or (hv < 0 and ptr[v] > pos):
+                if invited[v] >= _MAX_INVITATIONS:
+                    incomplete[0] = True
+                    continue
+                invited[v] += 1
                 ptr[v] = pos
                 queue.append(v)
 
@@ -356,6 +374,20 @@ def _deferred_acceptance_units(
         if held[u] >= 0:
             for g in unit_members[u]:
                 match[g] = held[u]
+
+    if incomplete[0]:
+        # Fallback: the repairs were cut short (a cycle, possible only with groups). Keep the
+        # groups where they are and re-assign every single candidate by plain deferred
+        # acceptance around them: singles then envy nobody but siblings.
+        singles = []
+        for u in range(n_units):
+            members = unit_members[u]
+            if len(members) == 1 and members[0] not in unit_prefs_of:
+                singles.append(members[0])
+                match[members[0]] = -1
+            elif held[u] >= 0:
+                start_free[unit_prefs[u][held[u]]] -= size[u]
+        _deferred_acceptance_singles(inst.prefs, inst.keys, start_free, n, singles, match)
 
 
 def _build_assignment(

@@ -222,3 +222,23 @@ def test_rerun_keeps_a_better_ranked_unplaced_candidate_out_of_accepted_seats() 
     result = rerun(candidates, {"x": 1}, previous={"b": "x"}, answers={"b": "accepted"})
     assert result.placed == {"b": "x"}
     assert result.waiting == {"x": ["a"]}
+
+
+def test_siblings_without_stable_matching_terminate_and_singles_only_envy_siblings() -> None:
+    # No stable outcome: c1 -> o0 frees o1 for c3, c3 leaving o0 lets the family back in,
+    # which pushes c1 back to o1 and c3 to o0, and so on. The cycle guard stops it, and the
+    # fallback re-seats the singles around the family so that only siblings are left out.
+    candidates = [
+        cand("c3", 4, "o1", "o0"),
+        cand("c0", 6, "o0", group="b"),
+        cand("c4", 7, "o0", group="b"),
+        cand("c2", 9, "o1"),
+        cand("c1", 10, "o0", "o1", priority={"o1": -1}),
+    ]
+    caps = {"o0": 2, "o1": 1}
+    result = assign(candidates, caps)
+    assert result == assign(list(reversed(candidates)), caps)
+    assert set(result.placed) <= {"c3", "c1", "c0", "c4"}
+    assert {result.placed.get("c0"), result.placed.get("c4")} in ({None}, {"o0"})
+    for cid, _offer in blocking_pairs(candidates, caps, result):
+        assert cid in {"c0", "c4"}
