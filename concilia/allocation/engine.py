@@ -6,12 +6,12 @@ points (descending), then the call's tie-breakers, then the application id as th
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from concilia.allocation import budget as budget_mod
-from concilia.allocation.rules import Call, _ts, age_in_months, load_call, parse_call
+from concilia.allocation.rules import Call, _ts, age_in_months, load_call, lottery_key, parse_call
 from concilia.allocation.types import Answer, Application, Candidate, Offer
 
 __all__ = ["Cutoff", "Entry", "OfferResult", "Result", "load_call", "parse_call", "rank", "rerun"]
@@ -28,9 +28,9 @@ class Exclusion:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Entry:
-    """One application's result."""
+    """One application's result (treat as read-only)."""
 
     id: str
     eligible: bool
@@ -103,12 +103,14 @@ def _score(call: Call, applications: Iterable[Application]) -> list[_Scored]:
             raise ValueError(f"duplicate application id {app.id!r}")
         seen.add(app.id)
         f = app.fields
-        failed = tuple(Exclusion(r.id, r.reason) for r in rules if not r.test(f, _EMPTY))
-        if failed:
-            out.append(_Scored(app, failed, (), 0))
-            continue
-        bd = tuple(s(f) for s in scorers)
-        out.append(_Scored(app, (), bd, sum(bd)))
+        for r in rules:
+            if not r.test(f, _EMPTY):
+                failed = tuple([Exclusion(r.id, r.reason) for r in rules if not r.test(f, _EMPTY)])
+                out.append(_Scored(app, failed, (), 0))
+                break
+        else:
+            bd = tuple([s(f) for s in scorers])
+            out.append(_Scored(app, (), bd, sum(bd)))
     return out
 
 
@@ -117,23 +119,59 @@ def _order(call: Call, scored: list[_Scored]) -> list[_Scored]:
     if call.outcome.mode == "first_come":
         eligible.sort(key=lambda s: (_ts(s.app.submitted_at), s.app.id))
         return eligible
-    keys = tuple(tb.key for tb in call.tie_breakers)
-    eligible.sort(key=lambda s: (-s.points, *(k(s.app) for k in keys), s.app.id))
-    return eligible
+    # Tie-breakers after a lottery can never decide anything (the lottery orders every tie), and
+    # the lottery itself is computed only for applications still tied when it is reached.
+    tbs = call.tie_breakers
+    cut = next((i for i, tb in enumerate(tbs) if tb.kind == "lottery"), None)
+    keys = tuple(tb.key for tb in (tbs if cut is None else tbs[:cut]))
+    seed = None if cut is None else tbs[cut].seed
+    if not keys:
+        base: Callable[[_Scored], Any] = lambda s: -s.points  # noqa: E731
+    elif len(keys) == 1:
+        (k0,) = keys
+        base = lambda s: (-s.points, k0(s.app))  # noqa: E731
+    else:
+        base = lambda s: (-s.points, *[k(s.app) for k in keys])  # noqa: E731
+    if seed is None:
+        eligible.sort(key=lambda s: (base(s), s.app.id))
+        return eligible
+    decorated = [(base(s), s) for s in eligible]
+    decorated.sort(key=lambda d: d[0])
+    out: list[_Scored] = []
+    n, i = len(decorated), 0
+    while i < n:
+        j = i + 1
+        first = decorated[i][0]
+        while j < n and decorated[j][0] == first:
+            j += 1
+        if j - i == 1:
+            out.append(decorated[i][1])
+        else:
+            out.extend(sorted((d[1] for d in decorated[i:j]), key=lambda s: (lottery_key(seed, s.app.id), s.app.id)))
+        i = j
+    return out
 
 
-def _entry(s: _Scored, call: Call, rank: int | None, outcome: OutcomeKind, **kw: Any) -> Entry:
-    ids = [c.id for c in call.criteria]
+def _entry(
+    s: _Scored,
+    call: Call,
+    rank: int | None,
+    outcome: OutcomeKind,
+    offer: str | None = None,
+    granted_cents: int | None = None,
+) -> Entry:
+    app = s.app
     return Entry(
-        id=s.app.id,
-        eligible=not s.failed,
-        exclusions=s.failed,
-        points=s.points,
-        breakdown=tuple(zip(ids, s.breakdown, strict=True)) if s.breakdown else (),
-        rank=rank,
-        outcome=outcome,
-        requested_cents=s.app.requested_cents,
-        **kw,
+        app.id,
+        not s.failed,
+        s.failed,
+        s.points,
+        tuple(zip(call.criterion_ids, s.breakdown, strict=True)) if s.breakdown else (),
+        rank,
+        outcome,
+        offer,
+        app.requested_cents,
+        granted_cents,
     )
 
 

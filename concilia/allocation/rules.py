@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -194,6 +195,11 @@ class Call:
     outcome: Outcome
     source: dict[str, Any] = field(default_factory=dict, repr=False)
 
+    @cached_property
+    def criterion_ids(self) -> tuple[str, ...]:
+        """Ids of the leaf criteria, in breakdown order."""
+        return tuple(c.id for c in self.criteria)
+
 
 # --------------------------------------------------------------------------------------------
 # Helpers used by compiled closures
@@ -330,8 +336,22 @@ class _Compiler:
                 return never
             subs = tuple(self.predicate(s, (*p, i), offers=offers) for i, s in enumerate(arg))
             if kind == "all":
-                return lambda a, o: all(s(a, o) for s in subs)
-            return lambda a, o: any(s(a, o) for s in subs)
+
+                def all_of(a: Values, o: Values) -> bool:
+                    for sub in subs:  # noqa: SIM110 (a loop avoids a generator per call)
+                        if not sub(a, o):
+                            return False
+                    return True
+
+                return all_of
+
+            def any_of(a: Values, o: Values) -> bool:
+                for sub in subs:  # noqa: SIM110 (a loop avoids a generator per call)
+                    if sub(a, o):
+                        return True
+                return False
+
+            return any_of
         if kind == "not":
             sub = self.predicate(arg, p, offers=offers)
             return lambda a, o: not sub(a, o)
@@ -360,8 +380,10 @@ class _Compiler:
             ref = self.field_ref(m.get("field"), (*p, "field"), offers=offers, types=("boolean",))
             if ref is None:
                 return never
-            g = _getter(ref)
-            return lambda a, o: g(a, o) is True
+            name = ref[1]
+            if ref[0] == "a":
+                return lambda a, o: a.get(name) is True
+            return lambda a, o: o.get(name) is True
         m = self.mapping(arg, p, f"'{kind}'")
         if m is None:
             return never
@@ -401,10 +423,11 @@ class _Compiler:
                 return never
             if ref is None or not self.check_value(m["value"], ref[2], (*p, "value")):
                 return never
-            g, limit = _getter(ref), m["value"]
+            name, limit = ref[1], m["value"]
+            src = 0 if ref[0] == "a" else 1
             if kind == "at_most":
-                return lambda a, o: (v := g(a, o)) is not None and v <= limit
-            return lambda a, o: (v := g(a, o)) is not None and v >= limit
+                return lambda *ao: (v := ao[src].get(name)) is not None and v <= limit
+            return lambda *ao: (v := ao[src].get(name)) is not None and v >= limit
         if kind == "in_list":
             self.unknown_keys(m, ("field", "values", "list"), p)
             ref = self.field_ref(m.get("field"), (*p, "field"), offers=offers, types=("string", "integer"))
@@ -425,10 +448,12 @@ class _Compiler:
                 values = tuple(raw)
             if ref is None:
                 return never
-            g = _getter(ref)
+            name = ref[1]
             conv = str if ref[2] == "string" else (lambda x: x)
             allowed = frozenset(conv(v) for v in values)
-            return lambda a, o: g(a, o) in allowed
+            if ref[0] == "a":
+                return lambda a, o: a.get(name) in allowed
+            return lambda a, o: o.get(name) in allowed
         self.err(path, f"unknown predicate '{kind}' (allowed: {', '.join(_PREDICATE_KINDS)})")
         return never
 
