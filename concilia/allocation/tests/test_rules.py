@@ -217,7 +217,9 @@ def errors_of(text: str) -> list[str]:
 
 
 def test_overlapping_bands_reported_with_line() -> None:
-    text = HEADER + textwrap.dedent("""
+    text = (
+        HEADER
+        + textwrap.dedent("""
         points:
           - id: isee
             label: ISEE
@@ -226,7 +228,9 @@ def test_overlapping_bands_reported_with_line() -> None:
               ranges:
                 - {min: 0, max: 1500000, points: 300}
                 - {min: 1500000, max: 2000000, points: 200}
-        """) + OUTCOME
+        """)
+        + OUTCOME
+    )
     lines = text.splitlines()
     bands_line = next(i for i, line in enumerate(lines, 1) if line.strip() == "bands:")
     errs = errors_of(text)
