@@ -36,13 +36,20 @@ class Entry:
     eligible: bool
     exclusions: tuple[Exclusion, ...]
     points: int
-    breakdown: tuple[tuple[str, int], ...]
-    """(criterion id, points) for each leaf criterion; adds up exactly to ``points``."""
+    scores: tuple[int, ...]
+    """Points of each leaf criterion, aligned with ``criteria``; empty for excluded applications."""
     rank: int | None
     outcome: OutcomeKind
     offer: str | None = None
     requested_cents: int | None = None
     granted_cents: int | None = None
+    criteria: tuple[str, ...] = ()
+    """The call's leaf criterion ids (one shared tuple)."""
+
+    @property
+    def breakdown(self) -> tuple[tuple[str, int], ...]:
+        """(criterion id, points) for each leaf criterion; adds up exactly to ``points``."""
+        return tuple(zip(self.criteria, self.scores, strict=True)) if self.scores else ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +101,9 @@ class _Scored:
 
 
 def _score(call: Call, applications: Iterable[Application]) -> list[_Scored]:
-    rules = call.eligibility
+    # Every rule is evaluated once per application: all of them are needed either way (to admit
+    # it, or to report every rule it fails). Exclusions are built once per rule and shared.
+    checks = tuple((r.test, Exclusion(r.id, r.reason)) for r in call.eligibility)
     scorers = tuple(c.score for c in call.criteria)
     out: list[_Scored] = []
     seen: set[str] = set()
@@ -103,11 +112,9 @@ def _score(call: Call, applications: Iterable[Application]) -> list[_Scored]:
             raise ValueError(f"duplicate application id {app.id!r}")
         seen.add(app.id)
         f = app.fields
-        for r in rules:
-            if not r.test(f, _EMPTY):
-                failed = tuple([Exclusion(r.id, r.reason) for r in rules if not r.test(f, _EMPTY)])
-                out.append(_Scored(app, failed, (), 0))
-                break
+        failed = [x for test, x in checks if not test(f, _EMPTY)]
+        if failed:
+            out.append(_Scored(app, tuple(failed), (), 0))
         else:
             bd = tuple([s(f) for s in scorers])
             out.append(_Scored(app, (), bd, sum(bd)))
@@ -130,6 +137,9 @@ def _order(call: Call, scored: list[_Scored]) -> list[_Scored]:
     elif len(keys) == 1:
         (k0,) = keys
         base = lambda s: (-s.points, k0(s.app))  # noqa: E731
+    elif len(keys) == 2:
+        k0, k1 = keys
+        base = lambda s: (-s.points, k0(s.app), k1(s.app))  # noqa: E731
     else:
         base = lambda s: (-s.points, *[k(s.app) for k in keys])  # noqa: E731
     if seed is None:
@@ -166,12 +176,13 @@ def _entry(
         not s.failed,
         s.failed,
         s.points,
-        tuple(zip(call.criterion_ids, s.breakdown, strict=True)) if s.breakdown else (),
+        s.breakdown,
         rank,
         outcome,
         offer,
         app.requested_cents,
         granted_cents,
+        call.criterion_ids,
     )
 
 
@@ -192,17 +203,19 @@ def _budget_result(call: Call, scored: list[_Scored], answers: Mapping[str, Answ
     grants = budget_mod.allocate(amounts, oc.budget_cents, oc.fit)
     entries: list[Entry] = []
     cutoff: Cutoff | None = None
+    ids = call.criterion_ids
+    granted, partial = grants.granted, grants.partial
     for i, s in enumerate(ordered, start=1):
-        aid = s.app.id
-        if aid in gone:
-            entries.append(_entry(s, call, i, answers[aid], granted_cents=0))  # type: ignore[arg-type]
-            continue
-        if aid in grants.granted:
-            kind: OutcomeKind = "partially_funded" if aid in grants.partial else "funded"
-            entries.append(_entry(s, call, i, kind, granted_cents=grants.granted[aid]))
+        app = s.app
+        aid = app.id
+        if aid in granted:
+            kind: OutcomeKind = "partially_funded" if aid in partial else "funded"
+            amount = granted[aid]
             cutoff = Cutoff(aid, s.points, i)
         else:
-            entries.append(_entry(s, call, i, "not_funded", granted_cents=0))
+            kind = answers[aid] if aid in gone else "not_funded"  # type: ignore[assignment]
+            amount = 0
+        entries.append(Entry(aid, True, (), s.points, s.breakdown, i, kind, None, app.requested_cents, amount, ids))
     entries.extend(_excluded(call, scored))
     return Result(call.id, oc.mode, tuple(entries), oc.budget_cents, grants.spent_cents, cutoff)
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 import yaml
 
@@ -30,6 +32,7 @@ Predicate = Callable[[Values, Values], bool]
 Scorer = Callable[[Values], int]
 
 _EMPTY: Mapping[str, Any] = {}
+_ROME = ZoneInfo("Europe/Rome")
 
 PathElem = str | int
 
@@ -426,8 +429,12 @@ class _Compiler:
             name, limit = ref[1], m["value"]
             src = 0 if ref[0] == "a" else 1
             if kind == "at_most":
-                return lambda *ao: (v := ao[src].get(name)) is not None and v <= limit
-            return lambda *ao: (v := ao[src].get(name)) is not None and v >= limit
+                if src == 0:
+                    return lambda a, o: (v := a.get(name)) is not None and v <= limit
+                return lambda a, o: (v := o.get(name)) is not None and v <= limit
+            if src == 0:
+                return lambda a, o: (v := a.get(name)) is not None and v >= limit
+            return lambda a, o: (v := o.get(name)) is not None and v >= limit
         if kind == "in_list":
             self.unknown_keys(m, ("field", "values", "list"), p)
             ref = self.field_ref(m.get("field"), (*p, "field"), offers=offers, types=("string", "integer"))
@@ -659,7 +666,9 @@ class _Compiler:
             if ref is None:
                 return None
             return TieBreaker(
-                "field", f"{ref[1]} {order}, missing {missing}", _field_key(ref[1], order == "desc", missing == "last")
+                "field",
+                f"{ref[1]} {order}, missing {missing}",
+                _field_key(ref[1], order == "desc", missing == "last", ref[2] == "date"),
             )
         if "older_child_first" in spec:
             self.unknown_keys(spec, ("older_child_first",), path)
@@ -668,7 +677,9 @@ class _Compiler:
             ref = self.field_ref(ref_name, (*path, "older_child_first"), offers=False, types=("date",))
             if ref is None:
                 return None
-            return TieBreaker("older_child_first", f"older child first ({ref[1]})", _field_key(ref[1], False, True))
+            return TieBreaker(
+                "older_child_first", f"older child first ({ref[1]})", _field_key(ref[1], False, True, True)
+            )
         if "lottery" in spec:
             self.unknown_keys(spec, ("lottery",), path)
             arg = spec["lottery"]
@@ -858,24 +869,27 @@ def _getter(ref: tuple[str, str, str]) -> Callable[[Values, Values], Any]:
 
 def _ts(value: dt.datetime) -> float:
     if value.tzinfo is None:
-        from zoneinfo import ZoneInfo
-
-        value = value.replace(tzinfo=ZoneInfo("Europe/Rome"))
+        value = value.replace(tzinfo=_ROME)
     return value.timestamp()
 
 
-def _field_key(name: str, desc: bool, missing_last: bool) -> Callable[[Any], Any]:
-    miss = (1, 0) if missing_last else (-1, 0)
+def _field_key(name: str, desc: bool, missing_last: bool, is_date: bool) -> Callable[[Any], Any]:
+    """A numeric sort key (smaller first): dates as ordinals, missing values as ±infinity."""
+    miss = math.inf if missing_last else -math.inf
+    sign = -1 if desc else 1
+    if is_date:
 
-    def key(app: Any) -> Any:
+        def date_key(app: Any) -> float:
+            v = app.fields.get(name)
+            return miss if v is None else sign * v.toordinal()
+
+        return date_key
+
+    def int_key(app: Any) -> float:
         v = app.fields.get(name)
-        if v is None:
-            return miss
-        if isinstance(v, dt.date):
-            v = v.toordinal()
-        return (0, -v if desc else v)
+        return miss if v is None else sign * v
 
-    return key
+    return int_key
 
 
 def parse_call(text: str, filename: str = "<call>") -> Call:
