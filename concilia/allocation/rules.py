@@ -455,9 +455,16 @@ class _Compiler:
                 values = tuple(raw)
             if ref is None:
                 return never
+            where = (*p, "list") if "list" in m else (*p, "values")
+            for v in values:
+                if ref[2] == "string" and not isinstance(v, str):
+                    self.err(where, f"{v!r} is not text: quote codes (e.g. '015146') so YAML keeps leading zeros")
+                    return never
+                if ref[2] == "integer" and (not isinstance(v, int) or isinstance(v, bool)):
+                    self.err(where, f"{v!r} is not an integer")
+                    return never
             name = ref[1]
-            conv = str if ref[2] == "string" else (lambda x: x)
-            allowed = frozenset(conv(v) for v in values)
+            allowed = frozenset(values)
             if ref[0] == "a":
                 return lambda a, o: a.get(name) in allowed
             return lambda a, o: o.get(name) in allowed

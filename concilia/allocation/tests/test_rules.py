@@ -303,3 +303,14 @@ def test_json_call_is_accepted_with_lines() -> None:
     assert errs == ["call.yaml:4:37: outcome.budget_cents: 'budget_cents' must be at least 0"]
     ok = parse_call(text.replace("-1", "100"), "call.json")
     assert ok.outcome.mode == "first_come"
+
+
+def test_unquoted_codes_in_lists_are_errors() -> None:
+    # YAML reads 015146 as the octal number 6758: a municipality code must be quoted.
+    errs = errors_of(
+        HEADER
+        + "eligibility:\n"
+        + "  - {id: a, reason: r, rule: {in_list: {field: municipality, values: [015146]}}}\n"
+        + OUTCOME
+    )
+    assert len(errs) == 1 and "6758 is not text: quote codes" in errs[0]
