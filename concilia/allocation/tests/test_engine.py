@@ -248,3 +248,58 @@ def test_offer_priority_beats_rank_and_age_filter() -> None:
     assert by["CREMONA"].rank == 1 and by["LOCAL"].rank == 2
     assert by["LOCAL"].offer == "BIRILLO"
     assert by["CREMONA"].outcome == "waiting"  # too old for BABIES (20 months > 6), outranked locally at BIRILLO
+
+
+@needs_places
+def test_places_properties_random() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    call = load_call(EXAMPLES / "nursery-call.yaml")
+    offer_ids = ["NIDO-AQUILONE-FT", "NIDO-AQUILONE-PT", "NIDO-BIRILLO-FT"]
+    offers = aio.read_offers(EXAMPLES / "nursery-offers.csv", call)
+
+    def application(i: int) -> st.SearchStrategy[Application]:
+        return st.builds(
+            lambda prefs, group, mun, birth, isee, kids: Application(
+                f"N-{i:03d}",
+                at(1 + i % 20),
+                {
+                    "declaration": True,
+                    "municipality": mun,
+                    "child_birth_date": birth,
+                    "isee_cents": isee,
+                    "children_under_11": kids,
+                },
+                tuple(prefs),
+                group,
+            ),
+            st.lists(st.sampled_from(offer_ids), max_size=3, unique=True),
+            st.none() | st.sampled_from(["G1", "G2"]),
+            st.sampled_from(["019036", "019001"]),
+            st.dates(dt.date(2023, 10, 1), dt.date(2026, 5, 1)),
+            st.none() | st.integers(0, 3_000_000),
+            st.integers(0, 3),
+        )
+
+    apps_st = st.integers(0, 15).flatmap(lambda n: st.tuples(*(application(i) for i in range(n))))
+
+    @settings(max_examples=60, deadline=None)
+    @given(apps=apps_st, data=st.data())
+    def check(apps, data) -> None:
+        result = rank(call, apps, offers)
+        again = rank(call, data.draw(st.permutations(apps)), offers)
+        assert ranking_data(result) == ranking_data(again)
+        by = result.by_id()
+        for oid, o in result.offers.items():
+            assert o.placed == sum(1 for e in result.entries if e.offer == oid) <= o.capacity
+        for e in result.entries:
+            assert sum(e.scores) == e.points
+        groups: dict[str, set[str | None]] = {}
+        for a in apps:
+            if a.group and by[a.id].eligible:
+                groups.setdefault(a.group, set()).add(by[a.id].offer)
+        for offers_of_group in groups.values():
+            assert len(offers_of_group) == 1  # siblings together, or none placed
+
+    check()
