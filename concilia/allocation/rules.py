@@ -366,13 +366,13 @@ class _Compiler:
             r2 = self.field_ref(arg[1], (*p, 1), offers=offers)
             if r1 is None or r2 is None:
                 return never
+            (s1, n1, _), (s2, n2, _) = r1, r2
+            if (s1, s2) == ("a", "o"):
+                return lambda a, o: (v := a.get(n1)) is not None and v == o.get(n2)
+            if (s1, s2) == ("o", "a"):
+                return lambda a, o: (v := o.get(n1)) is not None and v == a.get(n2)
             g1, g2 = _getter(r1), _getter(r2)
-
-            def same(a: Values, o: Values) -> bool:
-                v1 = g1(a, o)
-                return v1 is not None and v1 == g2(a, o)
-
-            return same
+            return lambda a, o: (v := g1(a, o)) is not None and v == g2(a, o)
         if kind == "is_true":
             if isinstance(arg, str):
                 arg = {"field": arg}
@@ -411,11 +411,14 @@ class _Compiler:
             g = _getter(ref)
             lo_i = lo if lo is not None else -(10**9)
             hi_i = hi if hi is not None else 10**9
-            rd: dt.date = refdate
+            ry, rm, rday = refdate.year, refdate.month, refdate.day
 
             def age_ok(a: Values, o: Values) -> bool:
                 b = g(a, o)
-                return b is not None and lo_i <= age_in_months(b, rd) <= hi_i
+                if b is None:
+                    return False
+                months = (ry - b.year) * 12 + (rm - b.month) - (rday < b.day)  # as age_in_months
+                return lo_i <= months <= hi_i
 
             return age_ok
         if kind in ("at_most", "at_least"):
