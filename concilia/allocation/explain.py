@@ -136,6 +136,11 @@ def explanation_data(call: Call, result: Result, applications: Iterable[Applicat
         if result.mode == "places":
             item["offer"] = e.offer
             item["preferences"] = list(app.preferences)
+            item["waiting_positions"] = {
+                oid: result.offers[oid].waiting.index(e.id) + 1
+                for oid in app.preferences
+                if oid in result.offers and e.id in result.offers[oid].waiting
+            }
             item["cutoffs_of_preferences"] = {
                 oid: _cutoff(result.offers[oid].cutoff) for oid in app.preferences if oid in result.offers
             }

@@ -101,6 +101,8 @@ def test_rank_and_rerun_places(tmp_path: Path) -> None:
         offer_rows = {row["id"]: row for row in csv.DictReader(fh)}
     assert offer_rows["NIDO-AQUILONE-FT"]["placed"] == "2"
     assert offer_rows["NIDO-AQUILONE-FT"]["waiting"] == "N-002"
+    explanation = json.loads((tmp_path / "first" / "explanation.json").read_text(encoding="utf-8"))
+    assert explanation["applications"]["N-002"]["waiting_positions"] == {"NIDO-AQUILONE-FT": 1}
     ranking = json.loads((tmp_path / "first" / "ranking.json").read_text(encoding="utf-8"))
     placed = {e["id"]: e["offer"] for e in ranking["entries"] if e["offer"]}
     answers = tmp_path / "answers.csv"
