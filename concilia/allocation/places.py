@@ -72,11 +72,13 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Mapping, Sequence
 from heapq import heappop, heappush, heapreplace
+from operator import attrgetter
 
 from concilia.allocation.types import Answer, Assignment, Candidate, SiblingPolicy
 
 __all__ = ["assign", "blocking_pairs", "rerun"]
 
+_STAMP_MASK = (1 << 32) - 1
 _MAX_INVITATIONS = 4
 """How many times one unit may be invited back by offers whose seats became free."""
 _KEPT_ANSWERS = frozenset({"accepted", "pending"})
@@ -86,47 +88,47 @@ _DROPPED_ANSWERS = frozenset({"refused", "expired"})
 class _Instance:
     """Candidates and offers turned into integer indices.
 
+    ``by_rank``: candidates in ranking order ``(rank, id)``; ``g`` is a position in it.
     ``prefs[g]``: offer indices in the candidate's order (unknown and repeated offers dropped);
     ``keys[g]``: the matching offer keys, or ``None`` when the candidate has no priority anywhere
     (the key is then ``g`` itself).
     """
 
-    __slots__ = ("by_rank", "keys", "n", "offer_ids", "offer_index", "prefs")
+    __slots__ = ("any_priority", "by_rank", "id_to_g", "ids", "keys", "n", "offer_ids", "offer_index", "prefs")
 
     def __init__(self, candidates: Sequence[Candidate], capacities: Mapping[str, int]) -> None:
         self.offer_ids: list[str] = list(capacities)
-        self.offer_index: dict[str, int] = {o: i for i, o in enumerate(self.offer_ids)}
-        by_rank = sorted(candidates, key=_rank_key)
+        index = {o: i for i, o in enumerate(self.offer_ids)}
+        self.offer_index: dict[str, int] = index
+        by_rank = sorted(candidates, key=attrgetter("rank", "id"))
         self.by_rank: list[Candidate] = by_rank
         n = len(by_rank)
         self.n = n
-        if len({c.id for c in by_rank}) != n:
+        self.ids: list[str] = [c.id for c in by_rank]
+        self.id_to_g: dict[str, int] = dict(zip(self.ids, range(n), strict=True))
+        if len(self.id_to_g) != n:
             raise ValueError("candidate ids must be unique")
-        index = self.offer_index
-        prefs: list[list[int]] = []
-        keys: list[list[int] | None] = []
+        getitem = index.__getitem__
+        try:  # the common case, every preference is a known offer: C-level loops only
+            prefs = [list(map(getitem, c.preferences)) for c in by_rank]
+        except KeyError:
+            prefs = [[index[o] for o in c.preferences if o in index] for c in by_rank]
+        if list(map(len, prefs)) != list(map(len, map(set, prefs))):
+            prefs = [pl if len(set(pl)) == len(pl) else list(dict.fromkeys(pl)) for pl in prefs]
+        self.prefs: list[list[int]] = prefs
+        keys: list[list[int] | None] = [None] * n
+        ids = self.offer_ids
         for g, c in enumerate(by_rank):
-            pl = [index[o] for o in c.preferences if o in index]
-            if len(set(pl)) != len(pl):
-                pl = list(dict.fromkeys(pl))
-            prefs.append(pl)
             pr = c.offer_priority
             if pr:
-                ids = self.offer_ids
-                keys.append([pr.get(ids[j], 0) * n + g for j in pl])
-            else:
-                keys.append(None)
-        self.prefs = prefs
+                keys[g] = [pr.get(ids[j], 0) * n + g for j in prefs[g]]
         self.keys = keys
+        self.any_priority = any(k is not None for k in keys)
 
     def key(self, g: int, offer: int) -> int:
         """The key of candidate ``g`` in ``offer`` (lower is better)."""
         pr = self.by_rank[g].offer_priority
         return (pr.get(self.offer_ids[offer], 0) * self.n if pr else 0) + g
-
-
-def _rank_key(c: Candidate) -> tuple[int, str]:
-    return (c.rank, c.id)
 
 
 def assign(
@@ -145,7 +147,7 @@ def assign(
     n = inst.n
     m = len(inst.offer_ids)
     fixed = fixed or {}
-    id_to_g = {c.id: g for g, c in enumerate(inst.by_rank)}
+    id_to_g = inst.id_to_g
 
     # Fixed placements consume capacity first.
     used = [0] * m
@@ -278,7 +280,9 @@ def _deferred_acceptance_units(
     held = [-1] * n_units  # position where the unit is admitted, -1 when not
     ptr = [0] * n_units  # next position to propose to
     token = [0] * n_units  # admission stamp; heap entries with another stamp are stale
-    heaps: list[list[tuple[int, int, int]]] = [[] for _ in range(m)]  # (-key, stamp, unit)
+    # Heap entries are single ints -(key << 32 | stamp): no tuple per admission.
+    heaps: list[list[int]] = [[] for _ in range(m)]
+    stamp_unit = [0]  # stamp -> unit
     rejected: list[list[int]] = [[] for _ in range(m)]
     queue: deque[int] = deque(range(n_units))
     budget = 8 * sum(len(p) for p in unit_prefs) + 1000
@@ -330,22 +334,25 @@ def _deferred_acceptance_units(
                 # Evict strictly worse units, worst first, only if that makes enough room.
                 h = heaps[o]
                 need = s - free[o]
-                popped: list[tuple[int, int, int]] = []
+                popped: list[int] = []
                 got = 0
                 while got < need and h:
-                    entry = h[0]
-                    if token[entry[2]] != entry[1]:
+                    entry = -h[0]
+                    st = entry & _STAMP_MASK
+                    v = stamp_unit[st]
+                    if token[v] != st:
                         heappop(h)
                         continue
-                    if -entry[0] < k:
+                    if (entry >> 32) < k:
                         break
-                    popped.append(heappop(h))
-                    got += size[entry[2]]
+                    heappop(h)
+                    popped.append(v)
+                    got += size[v]
                 if got < need:
-                    for entry in popped:
-                        heappush(h, entry)
+                    for v in popped:
+                        heappush(h, -((unit_keys[v][held[v]] << 32) + token[v]))
                 else:
-                    for _, _, v in popped:
+                    for v in popped:
                         hv = held[v]
                         held[v] = -1
                         token[v] = 0
@@ -360,7 +367,8 @@ def _deferred_acceptance_units(
             if admitted:
                 stamp += 1
                 token[u] = stamp
-                heappush(heaps[o], (-k, stamp, u))
+                stamp_unit.append(u)
+                heappush(heaps[o], -((k << 32) + stamp))
                 if hu >= 0:  # moving up: release the old seats
                     old = pl[hu]
                     free[old] += s
@@ -402,61 +410,69 @@ def _build_assignment(
     n = inst.n
     offer_ids = inst.offer_ids
     m = len(offer_ids)
-    by_rank = inst.by_rank
+    ids = inst.ids
     prefs = inst.prefs
     keys = inst.keys
-    worst = [-1] * m
-    has_worst = [False] * m
+    if unit_prefs_of:
+        prefs = list(prefs)
+        keys = list(keys)
+        for g, pl in unit_prefs_of.items():
+            prefs[g] = pl
+            keys[g] = unit_keys_of[g]
+    worst: list[int | None] = [None] * m
     waits: list[list[int]] = [[] for _ in range(m)]
     placed: dict[str, str] = {}
-    for g in range(n):
-        c = by_rank[g]
-        if g in fixed_g:
-            o = fixed_g[g]
-            placed[c.id] = fixed[c.id]
-            if o >= 0:
-                k = inst.key(g, o)
-                if not has_worst[o] or k > worst[o]:
-                    worst[o] = k
-                    has_worst[o] = True
-            continue
-        if g in unit_prefs_of:
-            pl = unit_prefs_of[g]
-            kl: list[int] | None = unit_keys_of[g]
-        else:
+    for g, p in enumerate(match):
+        if p < 0:
+            if fixed_g and g in fixed_g:
+                continue
             pl = prefs[g]
             kl = keys[g]
-        p = match[g]
-        upto = len(pl)
-        if p >= 0:
-            o = pl[p]
-            placed[c.id] = offer_ids[o]
-            k = g if kl is None else kl[p]
-            if not has_worst[o] or k > worst[o]:
-                worst[o] = k
-                has_worst[o] = True
-            upto = p
-        if kl is None:
-            for q in range(upto):
-                waits[pl[q]].append(g)
-        else:
-            for q in range(upto):
-                waits[pl[q]].append(kl[q])
-    # Fixed candidates unknown to ``candidates`` are still kept.
+            if kl is None:
+                for o in pl:
+                    waits[o].append(g)
+            else:
+                for o, k in zip(pl, kl, strict=True):
+                    waits[o].append(k)
+            continue
+        pl = prefs[g]
+        kl = keys[g]
+        o = pl[p]
+        placed[ids[g]] = offer_ids[o]
+        k = g if kl is None else kl[p]
+        w = worst[o]
+        if w is None or k > w:
+            worst[o] = k
+        if p:
+            if kl is None:
+                for o in pl[:p]:
+                    waits[o].append(g)
+            else:
+                for o, k in zip(pl[:p], kl[:p], strict=True):
+                    waits[o].append(k)
+    # Fixed placements, also of candidates unknown to ``candidates``, are kept as given.
     for cid, oid in fixed.items():
-        if cid not in placed:
-            placed[cid] = oid
+        placed[cid] = oid
+    for g, o in fixed_g.items():
+        if o >= 0:
+            k = inst.key(g, o)
+            w = worst[o]
+            if w is None or k > w:
+                worst[o] = k
     waiting: dict[str, list[str]] = {}
     cutoff: dict[str, tuple[str, int] | None] = {}
+    by_rank = inst.by_rank
+    get_id = ids.__getitem__
     for o, oid in enumerate(offer_ids):
-        w = waits[o]
-        w.sort()
-        waiting[oid] = [by_rank[k % n].id for k in w]
-        if has_worst[o]:
-            last = by_rank[worst[o] % n]
-            cutoff[oid] = (last.id, last.rank)
-        else:
+        wl = waits[o]
+        wl.sort()
+        waiting[oid] = list(map(get_id, wl)) if not inst.any_priority else [ids[k % n] for k in wl]
+        w = worst[o]
+        if w is None:
             cutoff[oid] = None
+        else:
+            last = by_rank[w % n]
+            cutoff[oid] = (last.id, last.rank)
     return Assignment(placed=placed, waiting=waiting, cutoff=cutoff)
 
 
@@ -495,7 +511,7 @@ def blocking_pairs(
     """
     inst = _Instance(candidates, capacities)
     m = len(inst.offer_ids)
-    id_to_g = {c.id: g for g, c in enumerate(inst.by_rank)}
+    id_to_g = inst.id_to_g
     count = [0] * m
     worst: list[int | None] = [None] * m
     for cid, oid in assignment.placed.items():
