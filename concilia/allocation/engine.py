@@ -6,6 +6,7 @@ points (descending), then the call's tie-breakers, then the application id as th
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -289,14 +290,14 @@ def _places_result(
             entries.append(_entry(s, call, i, "waiting"))
     entries.extend(_excluded(call, scored))
     results: dict[str, OfferResult] = {}
+    placed_count = Counter(assignment.placed.values())
     for oid, cap in capacities.items():
         cut = assignment.cutoff.get(oid)
         cutoff = None
         if cut is not None:
             r, s = by_id[cut[0]]
             cutoff = Cutoff(cut[0], s.points, r)
-        placed = sum(1 for v in assignment.placed.values() if v == oid)
-        results[oid] = OfferResult(oid, cap, placed, cutoff, tuple(assignment.waiting.get(oid, ())))
+        results[oid] = OfferResult(oid, cap, placed_count[oid], cutoff, tuple(assignment.waiting.get(oid, ())))
     return Result(call.id, oc.mode, tuple(entries), offers=results)
 
 
