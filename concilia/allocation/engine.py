@@ -6,6 +6,8 @@ points (descending), then the call's tie-breakers, then the application id as th
 
 from __future__ import annotations
 
+import datetime as dt
+import gc
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -105,20 +107,26 @@ def _score(call: Call, applications: Iterable[Application]) -> list[_Scored]:
     # Every rule is evaluated once per application: all of them are needed either way (to admit
     # it, or to report every rule it fails). Exclusions are built once per rule and shared.
     checks = tuple((r.test, Exclusion(r.id, r.reason)) for r in call.eligibility)
+    tests = tuple(t for t, _ in checks)
     scorers = tuple(c.score for c in call.criteria)
     out: list[_Scored] = []
+    append = out.append
     seen: set[str] = set()
-    for app in applications:
-        if app.id in seen:
+    seen_add = seen.add
+    for n_seen, app in enumerate(applications, start=1):
+        seen_add(app.id)
+        if len(seen) != n_seen:
             raise ValueError(f"duplicate application id {app.id!r}")
-        seen.add(app.id)
         f = app.fields
-        failed = [x for test, x in checks if not test(f, _EMPTY)]
-        if failed:
-            out.append(_Scored(app, tuple(failed), (), 0))
+        for i, test in enumerate(tests):
+            if not test(f, _EMPTY):
+                failed = [checks[i][1]]
+                failed.extend([x for t, x in checks[i + 1 :] if not t(f, _EMPTY)])
+                append(_Scored(app, tuple(failed), (), 0))
+                break
         else:
-            bd = tuple([s(f) for s in scorers])
-            out.append(_Scored(app, (), bd, sum(bd)))
+            bd = tuple([sc(f) for sc in scorers])
+            append(_Scored(app, (), bd, sum(bd)))
     return out
 
 
@@ -221,36 +229,93 @@ def _budget_result(call: Call, scored: list[_Scored], answers: Mapping[str, Answ
     return Result(call.id, oc.mode, tuple(entries), oc.budget_cents, grants.spent_cents, cutoff)
 
 
+_SAFE_KEY_TYPES = frozenset({str, int, type(None), dt.date})
+"""Value types whose equality implies equal behaviour in every predicate (no bool/int or float/int mix)."""
+
+
 def _candidates(call: Call, ordered: list[_Scored], offers: Mapping[str, Offer]) -> list[Candidate]:
     oc = call.outcome
+    age_field = oc.age_field
+    ref_date = oc.reference_date
+    priorities = oc.priorities
+    default = oc.default_class
+    safe = _SAFE_KEY_TYPES
+    # Priority classes are a pure function of the fields their predicates read: evaluate them once
+    # per (distinct application values, distinct offer values) and look the result up afterwards.
+    app_reads: tuple[str, ...] = ()
+    cacheable = bool(priorities) and all(pr.reads is not None for pr in priorities)
+    offer_reads: tuple[str, ...] = ()
+    if cacheable:
+        app_reads = tuple(sorted({n for pr in priorities for n in pr.reads[0]}))  # type: ignore[index]
+        offer_reads = tuple(sorted({n for pr in priorities for n in pr.reads[1]}))  # type: ignore[index]
+    # Per offer: (age range or None, offer fields, index of its class of equal read values).
+    info: dict[str, tuple[tuple[int | None, int | None] | None, Mapping[str, Any], int]] = {}
+    offer_class: dict[Any, int] = {}
+    any_range = False
+    for oid, offer in offers.items():
+        lo, hi = offer.min_age_months, offer.max_age_months
+        rng = (lo, hi) if age_field and (lo is not None or hi is not None) else None
+        any_range = any_range or rng is not None
+        of = offer.fields
+        okey: Any = ("#", oid)
+        if cacheable:
+            ovals = tuple([of.get(x) for x in offer_reads])
+            if all(type(v) in safe for v in ovals):
+                okey = ovals
+        info[oid] = (rng, of, offer_class.setdefault(okey, len(offer_class)))
+    cache: dict[Any, dict[int, int]] = {}
+    no_row: dict[int, int] = {}
+    single_read = app_reads[0] if len(app_reads) == 1 else None
+    get_info = info.get
+    compute_age = bool(any_range and age_field and ref_date)
     cands: list[Candidate] = []
+    append = cands.append
     for i, s in enumerate(ordered, start=1):
         app = s.app
+        af = app.fields
         age: int | None = None
-        if oc.age_field and oc.reference_date:
-            birth = app.fields.get(oc.age_field)
-            age = age_in_months(birth, oc.reference_date) if birth is not None else None
+        if compute_age:
+            birth = af.get(age_field)  # type: ignore[arg-type]
+            age = age_in_months(birth, ref_date) if birth is not None else None  # type: ignore[arg-type]
+        row = no_row
+        if cacheable:
+            if single_read is not None:
+                akey: Any = af.get(single_read)
+                ok = type(akey) in safe
+            else:
+                akey = tuple([af.get(x) for x in app_reads])
+                ok = all(type(v) in safe for v in akey)
+            if ok:
+                row = cache.get(akey)  # type: ignore[assignment]
+                if row is None:
+                    row = cache[akey] = {}
         prefs: list[str] = []
         prio: dict[str, int] = {}
         for oid in app.preferences:
-            offer = offers.get(oid)
-            if offer is None or oid in prio:
+            inf = get_info(oid)
+            if inf is None or oid in prio:
                 continue
-            if oc.age_field and (offer.min_age_months is not None or offer.max_age_months is not None):
+            rng, of, og = inf
+            if rng is not None:
                 if age is None:
                     continue
-                if offer.min_age_months is not None and age < offer.min_age_months:
+                lo, hi = rng
+                if lo is not None and age < lo:
                     continue
-                if offer.max_age_months is not None and age > offer.max_age_months:
+                if hi is not None and age > hi:
                     continue
-            klass = oc.default_class
-            for pr in oc.priorities:
-                if pr.when(app.fields, offer.fields):
-                    klass = pr.klass
-                    break
+            klass = row.get(og)
+            if klass is None:
+                klass = default
+                for pr in priorities:
+                    if pr.when(af, of):
+                        klass = pr.klass
+                        break
+                if row is not no_row:
+                    row[og] = klass
             prefs.append(oid)
             prio[oid] = klass
-        cands.append(Candidate(app.id, i, tuple(prefs), app.group, prio))
+        append(Candidate(app.id, i, tuple(prefs), app.group, prio))
     return cands
 
 
@@ -277,32 +342,73 @@ def _places_result(
     else:
         assignment = places.rerun(cands, capacities, previous=previous, answers=answers or {}, siblings=oc.siblings)
     answers = answers or {}
-    by_id = {s.app.id: (i, s) for i, s in enumerate(ordered, start=1)}
     entries: list[Entry] = []
+    append = entries.append
+    placed = assignment.placed
+    get_placed = placed.get
+    ids = call.criterion_ids
+    gone = {a: ans for a, ans in answers.items() if ans in ("refused", "expired")} if previous is not None else {}
     for i, s in enumerate(ordered, start=1):
-        aid = s.app.id
-        ans = answers.get(aid)
-        if previous is not None and ans in ("refused", "expired"):
-            entries.append(_entry(s, call, i, ans))  # type: ignore[arg-type]
-        elif aid in assignment.placed:
-            entries.append(_entry(s, call, i, "placed", offer=assignment.placed[aid]))
-        else:
-            entries.append(_entry(s, call, i, "waiting"))
+        app = s.app
+        aid = app.id
+        if gone and aid in gone:
+            append(Entry(aid, True, (), s.points, s.breakdown, i, gone[aid], None, app.requested_cents, None, ids))  # type: ignore[arg-type]
+            continue
+        oid = get_placed(aid)
+        append(
+            Entry(
+                aid,
+                True,
+                (),
+                s.points,
+                s.breakdown,
+                i,
+                "waiting" if oid is None else "placed",
+                oid,
+                app.requested_cents,
+                None,
+                ids,
+            )
+        )
     entries.extend(_excluded(call, scored))
     results: dict[str, OfferResult] = {}
-    placed_count = Counter(assignment.placed.values())
+    placed_count = Counter(placed.values())
     for oid, cap in capacities.items():
         cut = assignment.cutoff.get(oid)
         cutoff = None
         if cut is not None:
-            r, s = by_id[cut[0]]
-            cutoff = Cutoff(cut[0], s.points, r)
+            s = ordered[cut[1] - 1]  # the cut-off's rank is its position in ``ordered``
+            cutoff = Cutoff(cut[0], s.points, cut[1])
         results[oid] = OfferResult(oid, cap, placed_count[oid], cutoff, tuple(assignment.waiting.get(oid, ())))
     return Result(call.id, oc.mode, tuple(entries), offers=results)
 
 
+class _GcPaused:
+    """Pause the cyclic garbage collector while a ranking builds its (acyclic) objects.
+
+    A ranking allocates several objects per application and keeps them all alive, so automatic
+    collections would repeatedly walk a growing heap without freeing anything. Reference counting
+    still frees everything as usual; the collector is re-enabled (if it was on) on the way out.
+    """
+
+    __slots__ = ("was_enabled",)
+
+    def __enter__(self) -> None:
+        self.was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.was_enabled:
+            gc.enable()
+
+
 def rank(call: Call, applications: Iterable[Application], offers: Sequence[Offer] = ()) -> Result:
     """Check eligibility, score, order and allocate (money or places) for every application."""
+    with _GcPaused():
+        return _rank(call, applications, offers)
+
+
+def _rank(call: Call, applications: Iterable[Application], offers: Sequence[Offer]) -> Result:
     scored = _score(call, applications)
     if call.outcome.mode == "places":
         return _places_result(call, scored, offers)
@@ -324,6 +430,17 @@ def rerun(
     later application meets at least as much remaining budget as before). ``previous`` maps
     application id → offer id and is only read in places mode.
     """
+    with _GcPaused():
+        return _rerun(call, applications, offers, previous, answers)
+
+
+def _rerun(
+    call: Call,
+    applications: Iterable[Application],
+    offers: Sequence[Offer],
+    previous: Mapping[str, str],
+    answers: Mapping[str, Answer],
+) -> Result:
     scored = _score(call, applications)
     if call.outcome.mode == "places":
         return _places_result(call, scored, offers, previous=previous, answers=answers)

@@ -166,6 +166,9 @@ class PriorityRule:
     label: str
     klass: int
     when: Predicate
+    reads: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+    """(application fields, offer fields) that ``when`` reads, or None when unknown: ``when`` is a
+    pure function of them, so the engine may evaluate it once per distinct combination of values."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -582,11 +585,11 @@ class _Compiler:
                 v = a.get(name)
                 return 0 if v is None or v < 0 else min(v, cap_i)
 
-            return [
-                Criterion(
-                    full_id, label, kind, lambda a: units(a) * pts, am, lambda a: f"{units(a)} unit(s) × {pts} points"
-                )
-            ]
+            def unit_score(a: Values) -> int:
+                v = a.get(name)
+                return 0 if v is None or v < 0 else (v if v < cap_i else cap_i) * pts
+
+            return [Criterion(full_id, label, kind, unit_score, am, lambda a: f"{units(a)} unit(s) × {pts} points")]
         # bands
         am = self.mapping(arg, p, "'bands'")
         if am is None:
@@ -743,7 +746,8 @@ class _Compiler:
                 if "when" not in pm:
                     self.err(pp, "missing 'when'")
                     continue
-                prios.append(PriorityRule(pid, plabel, klass, self.predicate(pm["when"], (*pp, "when"), offers=True)))
+                when = self.predicate(pm["when"], (*pp, "when"), offers=True)
+                prios.append(PriorityRule(pid, plabel, klass, when, _predicate_reads(pm["when"])))
             default = m.get("default_class", max((p.klass for p in prios), default=-1) + 1)
             if not isinstance(default, int) or isinstance(default, bool) or default < 0:
                 self.err((*path, "default_class"), "'default_class' must be a non-negative integer")
@@ -868,6 +872,41 @@ class _Compiler:
             outcome=outcome,
             source=m,
         )
+
+
+def _predicate_reads(spec: Any) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The (application, offer) field names a valid predicate ``spec`` reads; None if unsure."""
+    app: set[str] = set()
+    off: set[str] = set()
+
+    def ref(r: Any) -> bool:
+        if not isinstance(r, str) or not r:
+            return False
+        if r.startswith("offer."):
+            off.add(r[len("offer.") :])
+        else:
+            app.add(r[len("application.") :] if r.startswith("application.") else r)
+        return True
+
+    def walk(sp: Any) -> bool:
+        if not isinstance(sp, dict) or len(sp) != 1:
+            return False
+        ((kind, arg),) = sp.items()
+        if kind in ("all", "any"):
+            return isinstance(arg, list) and all(walk(x) for x in arg)
+        if kind == "not":
+            return walk(arg)
+        if kind == "same":
+            return isinstance(arg, list) and all(ref(x) for x in arg)
+        if kind == "is_true" and isinstance(arg, str):
+            return ref(arg)
+        if kind in ("is_true", "age_months", "at_most", "at_least", "in_list") and isinstance(arg, dict):
+            return ref(arg.get("field"))
+        return False
+
+    if not walk(spec):
+        return None
+    return tuple(sorted(app)), tuple(sorted(off))
 
 
 def _getter(ref: tuple[str, str, str]) -> Callable[[Values, Values], Any]:
