@@ -109,11 +109,14 @@ class _Instance:
         if len(self.id_to_g) != n:
             raise ValueError("candidate ids must be unique")
         getitem = index.__getitem__
+        clean = True  # prefs[g] maps c.preferences one to one
         try:  # the common case, every preference is a known offer: C-level loops only
             prefs = [list(map(getitem, c.preferences)) for c in by_rank]
         except KeyError:
+            clean = False
             prefs = [[index[o] for o in c.preferences if o in index] for c in by_rank]
         if list(map(len, prefs)) != list(map(len, map(set, prefs))):
+            clean = False
             prefs = [pl if len(set(pl)) == len(pl) else list(dict.fromkeys(pl)) for pl in prefs]
         self.prefs: list[list[int]] = prefs
         keys: list[list[int] | None] = [None] * n
@@ -121,7 +124,11 @@ class _Instance:
         for g, c in enumerate(by_rank):
             pr = c.offer_priority
             if pr:
-                keys[g] = [pr.get(ids[j], 0) * n + g for j in prefs[g]]
+                get = pr.get
+                if clean:
+                    keys[g] = [get(o, 0) * n + g for o in c.preferences]
+                else:
+                    keys[g] = [get(ids[j], 0) * n + g for j in prefs[g]]
         self.keys = keys
         self.any_priority = any(k is not None for k in keys)
 
@@ -252,7 +259,14 @@ def _deferred_acceptance_units(
     unit_prefs: list[list[int]] = []
     unit_keys: list[list[int]] = []
     for g in range(n):
-        if g in fixed_g:
+        if fixed_g and g in fixed_g:
+            continue
+        if g not in in_group:
+            pl = inst.prefs[g]
+            kl0 = inst.keys[g]
+            unit_members.append([g])
+            unit_prefs.append(pl)
+            unit_keys.append([g] * len(pl) if kl0 is None else kl0)
             continue
         if g in grouped:
             members = grouped[g]
