@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
@@ -88,7 +86,6 @@ def test_bad_cells_name_row_and_column(tmp_path: Path) -> None:
     assert "apps.csv: row 2, column 'employer_in_network': 'forse' is not a boolean" in r.stderr
 
 
-@pytest.mark.skipif(not (EXAMPLES.parent / "places.py").exists(), reason="places.py not there yet")
 def test_rank_and_rerun_places(tmp_path: Path) -> None:
     call, apps, offers = (
         EXAMPLES / "nursery-call.yaml",

@@ -173,12 +173,6 @@ def test_voucher_example_hand_checked() -> None:
     assert ranking_data(result)["budget"]["cutoff"] == {"application_id": "V-003", "points": 30, "rank": 4}
 
 
-needs_places = pytest.mark.skipif(
-    not (Path(__file__).resolve().parents[1] / "places.py").exists(), reason="places.py not there yet"
-)
-
-
-@needs_places
 def test_nursery_example_places() -> None:
     call = load_call(EXAMPLES / "nursery-call.yaml")
     apps = aio.read_applications(EXAMPLES / "nursery-applications.csv", call)
@@ -210,7 +204,6 @@ def test_nursery_example_places() -> None:
     assert by["N-002"].outcome == "waiting" and "N-002" in aquilone.waiting
 
 
-@needs_places
 def test_nursery_rerun_fills_freed_place() -> None:
     call = load_call(EXAMPLES / "nursery-call.yaml")
     apps = aio.read_applications(EXAMPLES / "nursery-applications.csv", call)
@@ -229,7 +222,6 @@ def test_nursery_rerun_fills_freed_place() -> None:
     assert by["N-002"].offer == "NIDO-AQUILONE-FT"
 
 
-@needs_places
 def test_offer_priority_beats_rank_and_age_filter() -> None:
     call = load_call(EXAMPLES / "nursery-call.yaml")
     offers = [
@@ -250,7 +242,6 @@ def test_offer_priority_beats_rank_and_age_filter() -> None:
     assert by["CREMONA"].outcome == "waiting"  # too old for BABIES (20 months > 6), outranked locally at BIRILLO
 
 
-@needs_places
 def test_places_properties_random() -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
