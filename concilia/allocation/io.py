@@ -10,9 +10,11 @@ value. Offers: ``id``, ``capacity``, ``min_age_months``, ``max_age_months`` plus
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, cast
@@ -35,6 +37,9 @@ class InputError(ValueError):
         super().__init__("\n".join(errors))
 
 
+_INTEGER = re.compile(r"\s*[+-]?\d+\s*")
+
+
 def parse_value(raw: Any, ftype: str) -> Any:
     """Convert a CSV cell (or a JSON value) to the declared type; ``None`` for empty. Raises ValueError."""
     if raw is None:
@@ -52,11 +57,8 @@ def parse_value(raw: Any, ftype: str) -> Any:
             raise ValueError(f"{raw!r} is not an integer")
         if isinstance(raw, int):
             return raw
-        if isinstance(raw, str):
-            try:
-                return int(raw)
-            except ValueError:
-                pass
+        if isinstance(raw, str) and _INTEGER.fullmatch(raw):
+            return int(raw)
         raise ValueError(f"{raw!r} is not an integer (amounts are whole euro cents, no separators)")
     if ftype == "boolean":
         if isinstance(raw, bool):
@@ -67,20 +69,13 @@ def parse_value(raw: Any, ftype: str) -> Any:
             return False
         raise ValueError(f"{raw!r} is not a boolean (use true/false)")
     if ftype == "date":
-        if isinstance(raw, str):
-            try:
-                return dt.date.fromisoformat(raw)
-            except ValueError:
-                pass
+        with contextlib.suppress(ValueError, TypeError):
+            return dt.date.fromisoformat(raw)
         raise ValueError(f"{raw!r} is not a date (YYYY-MM-DD)")
     if ftype == "datetime":
-        if isinstance(raw, str):
-            try:
-                value = dt.datetime.fromisoformat(raw)
-            except ValueError:
-                pass
-            else:
-                return value if value.tzinfo else value.replace(tzinfo=ROME)
+        with contextlib.suppress(ValueError, TypeError):
+            value = dt.datetime.fromisoformat(raw)
+            return value if value.tzinfo else value.replace(tzinfo=ROME)
         raise ValueError(f"{raw!r} is not a date and time (ISO 8601, e.g. 2026-03-01T09:00:00+01:00)")
     raise ValueError(f"unknown type {ftype}")
 
