@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from concilia.allocation.places import assign, blocking_pairs, rerun
+from concilia.allocation.tests.test_places import serial_dictatorship
 from concilia.allocation.types import Answer, Assignment, Candidate
 
 OFFERS = ["o0", "o1", "o2", "o3", "o4"]
@@ -82,15 +83,7 @@ def test_independent_siblings_are_ordinary_candidates(inst: tuple[list[Candidate
 @given(instances(groups=False, priorities=False))
 def test_equal_priorities_give_serial_dictatorship(inst: tuple[list[Candidate], dict[str, int]]) -> None:
     candidates, caps = inst
-    left = dict(caps)
-    expected = {}
-    for c in sorted(candidates, key=lambda c: (c.rank, c.id)):
-        for o in c.preferences:
-            if left.get(o, 0) > 0:
-                left[o] -= 1
-                expected[c.id] = o
-                break
-    assert assign(candidates, caps).placed == expected
+    assert assign(candidates, caps).placed == serial_dictatorship(candidates, caps)
 
 
 @settings(max_examples=400, deadline=None)
