@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any, Literal
 
 from concilia.allocation import budget as budget_mod
+from concilia.allocation import places as places_mod
 from concilia.allocation.rules import Call, _ts, age_in_months, load_call, lottery_key, parse_call
 from concilia.allocation.types import Answer, Application, Candidate, Offer
 
@@ -40,7 +42,7 @@ class Entry:
     exclusions: tuple[Exclusion, ...]
     points: int
     scores: tuple[int, ...]
-    """Points of each leaf criterion, aligned with ``criteria``; empty for excluded applications."""
+    """Points of each leaf criterion, aligned with ``criteria`` (excluded applications are scored too)."""
     rank: int | None
     outcome: OutcomeKind
     offer: str | None = None
@@ -104,69 +106,70 @@ class _Scored:
 
 
 def _score(call: Call, applications: Iterable[Application]) -> list[_Scored]:
-    # Every rule is evaluated once per application: all of them are needed either way (to admit
-    # it, or to report every rule it fails). Exclusions are built once per rule and shared.
-    checks = tuple((r.test, Exclusion(r.id, r.reason)) for r in call.eligibility)
-    tests = tuple(t for t, _ in checks)
-    scorers = tuple(c.score for c in call.criteria)
-    out: list[_Scored] = []
-    append = out.append
-    seen: set[str] = set()
-    seen_add = seen.add
-    for n_seen, app in enumerate(applications, start=1):
-        seen_add(app.id)
-        if len(seen) != n_seen:
-            raise ValueError(f"duplicate application id {app.id!r}")
-        f = app.fields
-        for i, test in enumerate(tests):
-            if not test(f, _EMPTY):
-                failed = [checks[i][1]]
-                failed.extend([x for t, x in checks[i + 1 :] if not t(f, _EMPTY)])
-                append(_Scored(app, tuple(failed), (), 0))
-                break
-        else:
-            bd = tuple([sc(f) for sc in scorers])
-            append(_Scored(app, (), bd, sum(bd)))
-    return out
+    """Eligibility and points of every application, in input order.
+
+    Every rule and criterion runs once per application, column by column (the loops over
+    applications are C-level ``map`` calls): all eligibility rules are needed either way, to admit
+    an application or to report every rule it fails, and excluded applications get their points
+    too so their explanation shows the whole picture (they are not ranked).
+    """
+    apps = list(applications)
+    ids = [a.id for a in apps]
+    if len(set(ids)) != len(ids):
+        seen: set[str] = set()
+        dup = next(x for x in ids if x in seen or seen.add(x))  # type: ignore[func-returns-value]
+        raise ValueError(f"duplicate application id {dup!r}")
+    fields = [a.fields for a in apps]
+    empty = repeat(_EMPTY)
+    passed = [list(map(r.test, fields, empty)) for r in call.eligibility]
+    exclusions = [Exclusion(r.id, r.reason) for r in call.eligibility]
+    columns = [list(map(c.score, fields)) for c in call.criteria]
+    breakdowns = list(zip(*columns, strict=True)) if columns else [()] * len(apps)
+    points = list(map(sum, breakdowns))
+    if passed and not all(map(all, passed)):
+        failed: list[tuple[Exclusion, ...]] = [
+            () if all(row) else tuple(x for x, ok in zip(exclusions, row, strict=True) if not ok)
+            for row in zip(*passed, strict=True)
+        ]
+    else:
+        failed = [()] * len(apps)
+    return list(map(_Scored, apps, failed, breakdowns, points))
 
 
 def _order(call: Call, scored: list[_Scored]) -> list[_Scored]:
+    """Eligible applications in ranking order (first come: in submission order)."""
     eligible = [s for s in scored if not s.failed]
+    apps = [s.app for s in eligible]
+    ids = [a.id for a in apps]
     if call.outcome.mode == "first_come":
-        eligible.sort(key=lambda s: (_ts(s.app.submitted_at), s.app.id))
-        return eligible
+        by_time = sorted(zip([_ts(a.submitted_at) for a in apps], ids, range(len(apps)), strict=True))
+        return [eligible[r[2]] for r in by_time]
     # Tie-breakers after a lottery can never decide anything (the lottery orders every tie), and
-    # the lottery itself is computed only for applications still tied when it is reached.
+    # the lottery itself is computed only for applications still tied when it is reached. Keys
+    # are built column by column and compared as plain tuples, with no key function per row.
     tbs = call.tie_breakers
     cut = next((i for i, tb in enumerate(tbs) if tb.kind == "lottery"), None)
-    keys = tuple(tb.key for tb in (tbs if cut is None else tbs[:cut]))
+    keys = [tb.key for tb in (tbs if cut is None else tbs[:cut])]
     seed = None if cut is None else tbs[cut].seed
-    if not keys:
-        base: Callable[[_Scored], Any] = lambda s: -s.points  # noqa: E731
-    elif len(keys) == 1:
-        (k0,) = keys
-        base = lambda s: (-s.points, k0(s.app))  # noqa: E731
-    elif len(keys) == 2:
-        k0, k1 = keys
-        base = lambda s: (-s.points, k0(s.app), k1(s.app))  # noqa: E731
-    else:
-        base = lambda s: (-s.points, *[k(s.app) for k in keys])  # noqa: E731
+    columns = [[-s.points for s in eligible], *(list(map(k, apps)) for k in keys)]
     if seed is None:
-        eligible.sort(key=lambda s: (base(s), s.app.id))
-        return eligible
-    decorated = [(base(s), s) for s in eligible]
-    decorated.sort(key=lambda d: d[0])
+        rows: list[tuple[Any, ...]] = list(zip(*columns, ids, range(len(eligible)), strict=True))
+        rows.sort()
+        return [eligible[r[-1]] for r in rows]
+    base = list(zip(*columns, strict=True))
+    order = sorted(range(len(eligible)), key=base.__getitem__)
     out: list[_Scored] = []
-    n, i = len(decorated), 0
+    n, i = len(order), 0
     while i < n:
+        first = base[order[i]]
         j = i + 1
-        first = decorated[i][0]
-        while j < n and decorated[j][0] == first:
+        while j < n and base[order[j]] == first:
             j += 1
         if j - i == 1:
-            out.append(decorated[i][1])
+            out.append(eligible[order[i]])
         else:
-            out.extend(sorted((d[1] for d in decorated[i:j]), key=lambda s: (lottery_key(seed, s.app.id), s.app.id)))
+            tied = sorted(order[i:j], key=lambda x: (lottery_key(seed, ids[x]), ids[x]))
+            out.extend(eligible[x] for x in tied)
         i = j
     return out
 
@@ -199,85 +202,153 @@ def _excluded(call: Call, scored: list[_Scored]) -> list[Entry]:
     return [_entry(s, call, None, "excluded") for s in sorted((s for s in scored if s.failed), key=lambda s: s.app.id)]
 
 
-def _budget_result(call: Call, scored: list[_Scored], answers: Mapping[str, Answer] | None = None) -> Result:
+def _budget_result(
+    call: Call,
+    scored: list[_Scored],
+    answers: Mapping[str, Answer] | None = None,
+    previous: Mapping[str, int] | None = None,
+) -> Result:
+    """Fund down the order. On a re-run, ``previous`` (id → cents granted before) is honoured.
+
+    Grants of applications that accepted, or have not answered yet, are kept as they were; the
+    refused and expired ones give their money back; the rest of the budget goes down the same
+    order to those not funded yet (and tops up partial grants), by the call's fit rule.
+    """
     oc = call.outcome
     ordered = _order(call, scored)
     answers = answers or {}
     gone = {a for a, ans in answers.items() if ans in ("refused", "expired")}
-    amounts = [
-        (s.app.id, budget_mod.target_amount(s.app.requested_cents, oc.max_grant_cents))
-        for s in ordered
-        if s.app.id not in gone
-    ]
-    grants = budget_mod.allocate(amounts, oc.budget_cents, oc.fit)
+    kept: dict[str, int] = {}
+    if previous:
+        kept = {a: int(c) for a, c in previous.items() if c and a not in gone}
+    available = oc.budget_cents - sum(kept.values())
+    if available < 0:
+        raise ValueError("the grants kept from the previous run exceed the call's budget")
+    amounts = []
+    for s in ordered:
+        aid = s.app.id
+        if aid in gone:
+            continue
+        still = budget_mod.target_amount(s.app.requested_cents, oc.max_grant_cents) - kept.get(aid, 0)
+        if still > 0:
+            amounts.append((aid, still))
+    grants = budget_mod.allocate(amounts, available, oc.fit)
     entries: list[Entry] = []
     cutoff: Cutoff | None = None
     ids = call.criterion_ids
-    granted, partial = grants.granted, grants.partial
+    granted = dict(kept)
+    for aid, cents in grants.granted.items():
+        granted[aid] = granted.get(aid, 0) + cents
     for i, s in enumerate(ordered, start=1):
         app = s.app
         aid = app.id
         if aid in granted:
-            kind: OutcomeKind = "partially_funded" if aid in partial else "funded"
             amount = granted[aid]
+            full = amount >= budget_mod.target_amount(app.requested_cents, oc.max_grant_cents)
+            kind: OutcomeKind = "funded" if full else "partially_funded"
             cutoff = Cutoff(aid, s.points, i)
         else:
             kind = answers[aid] if aid in gone else "not_funded"  # type: ignore[assignment]
             amount = 0
         entries.append(Entry(aid, True, (), s.points, s.breakdown, i, kind, None, app.requested_cents, amount, ids))
     entries.extend(_excluded(call, scored))
-    return Result(call.id, oc.mode, tuple(entries), oc.budget_cents, grants.spent_cents, cutoff)
+    spent = sum(kept.values()) + grants.spent_cents
+    return Result(call.id, oc.mode, tuple(entries), oc.budget_cents, spent, cutoff)
 
 
 _SAFE_KEY_TYPES = frozenset({str, int, type(None), dt.date})
 """Value types whose equality implies equal behaviour in every predicate (no bool/int or float/int mix)."""
 
 
-def _candidates(call: Call, ordered: list[_Scored], offers: Mapping[str, Offer]) -> list[Candidate]:
+def _ranked(
+    call: Call,
+    ordered: Sequence[_Scored],
+    offer_ids: list[str],
+    offers: Mapping[str, Offer],
+    ranks: Sequence[int] | None = None,
+) -> places_mod.Ranked:
+    """The eligible applications, in ranking order, as the integer table the assignment works on.
+
+    Position ``g`` in ``ordered`` is the candidate's place (its rank is ``g + 1`` unless ``ranks``
+    says otherwise). Each preference becomes an offer index, offers outside the child's age range
+    (or unknown, or repeated) are dropped, and each remaining one gets the key
+    ``priority class * n + g`` (lower is better).
+    """
     oc = call.outcome
     age_field = oc.age_field
     ref_date = oc.reference_date
     priorities = oc.priorities
     default = oc.default_class
     safe = _SAFE_KEY_TYPES
+    n = len(ordered)
+    index = {oid: j for j, oid in enumerate(offer_ids)}
+    m = len(offer_ids)
+    offer_fields = [offers[oid].fields for oid in offer_ids]
+    # Age ranges: an offer without one admits every age, also an unknown one.
+    lo = [-1] * m
+    hi = [1 << 30] * m
+    ranged = [False] * m
+    if age_field:
+        for j, oid in enumerate(offer_ids):
+            o = offers[oid]
+            if o.min_age_months is not None or o.max_age_months is not None:
+                ranged[j] = True
+                lo[j] = -1 if o.min_age_months is None else o.min_age_months
+                hi[j] = (1 << 30) if o.max_age_months is None else o.max_age_months
+    any_range = any(ranged)
+    compute_age = bool(any_range and age_field and ref_date)
+
     # Priority classes are a pure function of the fields their predicates read: evaluate them once
     # per (distinct application values, distinct offer values) and look the result up afterwards.
-    app_reads: tuple[str, ...] = ()
     cacheable = bool(priorities) and all(pr.reads is not None for pr in priorities)
-    offer_reads: tuple[str, ...] = ()
+    app_reads: tuple[str, ...] = ()
     if cacheable:
-        app_reads = tuple(sorted({n for pr in priorities for n in pr.reads[0]}))  # type: ignore[index]
-        offer_reads = tuple(sorted({n for pr in priorities for n in pr.reads[1]}))  # type: ignore[index]
-    # Per offer: (age range or None, offer fields, index of its class of equal read values).
-    info: dict[str, tuple[tuple[int | None, int | None] | None, Mapping[str, Any], int]] = {}
-    offer_class: dict[Any, int] = {}
-    any_range = False
-    for oid, offer in offers.items():
-        lo, hi = offer.min_age_months, offer.max_age_months
-        rng = (lo, hi) if age_field and (lo is not None or hi is not None) else None
-        any_range = any_range or rng is not None
-        of = offer.fields
-        okey: Any = ("#", oid)
-        if cacheable:
+        app_reads = tuple(sorted({x for pr in priorities for x in pr.reads[0]}))  # type: ignore[index]
+        offer_reads = tuple(sorted({x for pr in priorities for x in pr.reads[1]}))  # type: ignore[index]
+        classes: dict[Any, int] = {}
+        oclass = []
+        for j, of in enumerate(offer_fields):
             ovals = tuple([of.get(x) for x in offer_reads])
-            if all(type(v) in safe for v in ovals):
-                okey = ovals
-        info[oid] = (rng, of, offer_class.setdefault(okey, len(offer_class)))
-    cache: dict[Any, dict[int, int]] = {}
-    no_row: dict[int, int] = {}
+            okey: Any = ovals if all(type(v) in safe for v in ovals) else ("#", j)
+            oclass.append(classes.setdefault(okey, len(classes)))
+        representative = {c: j for j, c in reversed(list(enumerate(oclass)))}
+        n_classes = len(classes)
     single_read = app_reads[0] if len(app_reads) == 1 else None
-    get_info = info.get
-    compute_age = bool(any_range and age_field and ref_date)
-    cands: list[Candidate] = []
-    append = cands.append
-    for i, s in enumerate(ordered, start=1):
-        app = s.app
+
+    def klass_of(af: Mapping[str, Any], j: int) -> int:
+        of = offer_fields[j]
+        for pr in priorities:
+            if pr.when(af, of):
+                return pr.klass
+        return default
+
+    apps = [s.app for s in ordered]
+    rows: dict[Any, list[int]] = {}
+    prefs: list[list[int]] = []
+    keys: list[list[int] | None] = []
+    p_append = prefs.append
+    k_append = keys.append
+    getidx = index.__getitem__
+    for g, app in enumerate(apps):
+        try:
+            pl = list(map(getidx, app.preferences))
+        except KeyError:
+            pl = [index[o] for o in app.preferences if o in index]
+        if len(set(pl)) != len(pl):
+            pl = list(dict.fromkeys(pl))
         af = app.fields
-        age: int | None = None
         if compute_age:
             birth = af.get(age_field)  # type: ignore[arg-type]
-            age = age_in_months(birth, ref_date) if birth is not None else None  # type: ignore[arg-type]
-        row = no_row
+            if birth is None:
+                pl = [j for j in pl if not ranged[j]]
+            else:
+                age = age_in_months(birth, ref_date)  # type: ignore[arg-type]
+                pl = [j for j in pl if lo[j] <= age <= hi[j]]
+        p_append(pl)
+        if not priorities:
+            k_append(None if default == 0 else [default * n + g] * len(pl))
+            continue
+        row: list[int] | None = None
         if cacheable:
             if single_read is not None:
                 akey: Any = af.get(single_read)
@@ -286,37 +357,32 @@ def _candidates(call: Call, ordered: list[_Scored], offers: Mapping[str, Offer])
                 akey = tuple([af.get(x) for x in app_reads])
                 ok = all(type(v) in safe for v in akey)
             if ok:
-                row = cache.get(akey)  # type: ignore[assignment]
-                if row is None:
-                    row = cache[akey] = {}
-        prefs: list[str] = []
-        prio: dict[str, int] = {}
-        for oid in app.preferences:
-            inf = get_info(oid)
-            if inf is None or oid in prio:
-                continue
-            rng, of, og = inf
-            if rng is not None:
-                if age is None:
-                    continue
-                lo, hi = rng
-                if lo is not None and age < lo:
-                    continue
-                if hi is not None and age > hi:
-                    continue
-            klass = row.get(og)
-            if klass is None:
-                klass = default
-                for pr in priorities:
-                    if pr.when(af, of):
-                        klass = pr.klass
-                        break
-                if row is not no_row:
-                    row[og] = klass
-            prefs.append(oid)
-            prio[oid] = klass
-        append(Candidate(app.id, i, tuple(prefs), app.group, prio))
-    return cands
+                row = rows.get(akey)
+                if row is None:  # class * n of these values at every offer, computed once
+                    per_class = [klass_of(af, representative[c]) * n for c in range(n_classes)]
+                    row = rows[akey] = [per_class[c] for c in oclass]
+        if row is None:
+            k_append([klass_of(af, j) * n + g for j in pl])
+        else:
+            k_append([row[j] + g for j in pl])
+
+    def priority(g: int, j: int) -> int:
+        return klass_of(apps[g].fields, j) if priorities else default
+
+    return places_mod.Ranked(
+        [a.id for a in apps],
+        range(1, n + 1) if ranks is None else ranks,
+        [a.group for a in apps],
+        prefs,
+        keys,
+        offer_ids,
+        priority,
+    )
+
+
+def _candidates(call: Call, ordered: list[_Scored], offers: Mapping[str, Offer]) -> list[Candidate]:
+    """The eligible applications as :class:`Candidate` objects (for tests and benchmarks)."""
+    return _ranked(call, ordered, sorted(offers), offers).candidates()
 
 
 def _places_result(
@@ -326,8 +392,6 @@ def _places_result(
     previous: Mapping[str, str] | None = None,
     answers: Mapping[str, Answer] | None = None,
 ) -> Result:
-    from concilia.allocation import places  # imported lazily: written alongside this module
-
     oc = call.outcome
     offer_map: dict[str, Offer] = {}
     for o in offers:
@@ -335,45 +399,48 @@ def _places_result(
             raise ValueError(f"duplicate offer id {o.id!r}")
         offer_map[o.id] = o
     ordered = _order(call, scored)
-    cands = _candidates(call, ordered, offer_map)
-    capacities = {o.id: o.capacity for o in sorted(offer_map.values(), key=lambda o: o.id)}
+    offer_ids = sorted(offer_map)
+    capacities = [offer_map[oid].capacity for oid in offer_ids]
     if previous is None:
-        assignment = places.assign(cands, capacities, siblings=oc.siblings)
+        table = _ranked(call, ordered, offer_ids, offer_map)
+        assignment = places_mod.assign_ranked(table, capacities, siblings=oc.siblings)
     else:
-        assignment = places.rerun(cands, capacities, previous=previous, answers=answers or {}, siblings=oc.siblings)
+        fixed, dropped = places_mod.split_answers(previous, answers or {})
+        staying = [(i, s) for i, s in enumerate(ordered, start=1) if s.app.id not in dropped]
+        table = _ranked(call, [s for _, s in staying], offer_ids, offer_map, ranks=[i for i, _ in staying])
+        assignment = places_mod.assign_ranked(table, capacities, siblings=oc.siblings, fixed=fixed)
     answers = answers or {}
-    entries: list[Entry] = []
-    append = entries.append
     placed = assignment.placed
-    get_placed = placed.get
-    ids = call.criterion_ids
     gone = {a: ans for a, ans in answers.items() if ans in ("refused", "expired")} if previous is not None else {}
-    for i, s in enumerate(ordered, start=1):
-        app = s.app
-        aid = app.id
-        if gone and aid in gone:
-            append(Entry(aid, True, (), s.points, s.breakdown, i, gone[aid], None, app.requested_cents, None, ids))  # type: ignore[arg-type]
-            continue
-        oid = get_placed(aid)
-        append(
-            Entry(
-                aid,
-                True,
-                (),
-                s.points,
-                s.breakdown,
-                i,
-                "waiting" if oid is None else "placed",
-                oid,
-                app.requested_cents,
-                None,
-                ids,
-            )
+    apps = [s.app for s in ordered]
+    app_ids = [a.id for a in apps]
+    offer_of = list(map(placed.get, app_ids))
+    outcomes: list[OutcomeKind] = ["waiting" if o is None else "placed" for o in offer_of]
+    for i, aid in enumerate(app_ids):
+        if aid in gone:
+            outcomes[i] = gone[aid]  # type: ignore[assignment]
+            offer_of[i] = None
+    n = len(ordered)
+    entries = list(
+        map(
+            Entry,
+            app_ids,
+            repeat(True, n),
+            repeat((), n),
+            [s.points for s in ordered],
+            [s.breakdown for s in ordered],
+            range(1, n + 1),
+            outcomes,
+            offer_of,
+            [a.requested_cents for a in apps],
+            repeat(None, n),
+            repeat(call.criterion_ids, n),
         )
+    )
     entries.extend(_excluded(call, scored))
     results: dict[str, OfferResult] = {}
     placed_count = Counter(placed.values())
-    for oid, cap in capacities.items():
+    for oid, cap in zip(offer_ids, capacities, strict=True):
         cut = assignment.cutoff.get(oid)
         cutoff = None
         if cut is not None:
@@ -419,16 +486,18 @@ def rerun(
     call: Call,
     applications: Iterable[Application],
     offers: Sequence[Offer],
-    previous: Mapping[str, str],
+    previous: Mapping[str, str] | Mapping[str, int],
     answers: Mapping[str, Answer],
 ) -> Result:
-    """Run again after the answers ("scorrimento").
+    """Run again after the answers ("scorrimento"); deterministic.
 
-    Places mode: accepted and pending placements are kept, refused and expired applicants leave, and
-    freed places go down the waiting lists. Budget modes: refused and expired applications give back
-    their grant, which goes down the same order (nobody funded before loses funding, because every
-    later application meets at least as much remaining budget as before). ``previous`` maps
-    application id → offer id and is only read in places mode.
+    ``previous`` is what the previous run gave: application id → offer id in places mode, id →
+    cents granted in the budget modes (see ``io.read_previous``). Places mode: accepted and pending
+    placements are kept, refused and expired applicants leave, and freed places go down the
+    waiting lists. Budget modes: accepted and pending grants are kept as they were, refused and
+    expired ones give their money back, which goes down the same order to the applications not
+    funded yet (and tops up a partial grant). Nobody loses what they were given. With an empty
+    ``previous`` the budget is simply distributed again without the refused and expired ones.
     """
     with _GcPaused():
         return _rerun(call, applications, offers, previous, answers)
@@ -438,10 +507,10 @@ def _rerun(
     call: Call,
     applications: Iterable[Application],
     offers: Sequence[Offer],
-    previous: Mapping[str, str],
+    previous: Mapping[str, str] | Mapping[str, int],
     answers: Mapping[str, Answer],
 ) -> Result:
     scored = _score(call, applications)
     if call.outcome.mode == "places":
-        return _places_result(call, scored, offers, previous=previous, answers=answers)
-    return _budget_result(call, scored, answers)
+        return _places_result(call, scored, offers, previous=previous, answers=answers)  # type: ignore[arg-type]
+    return _budget_result(call, scored, answers, previous)  # type: ignore[arg-type]

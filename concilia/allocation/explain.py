@@ -38,7 +38,7 @@ def entry_data(e: Entry) -> dict[str, Any]:
         "id": e.id,
         "eligible": e.eligible,
         "points": e.points,
-        "breakdown": dict(e.breakdown),
+        "breakdown": dict(zip(e.criteria, e.scores, strict=True)) if e.scores else {},
         "outcome": e.outcome,
         "offer": e.offer,
         "requested_cents": e.requested_cents,
@@ -103,8 +103,10 @@ def offer_rows(result: Result) -> list[dict[str, Any]]:
 def explanation_data(call: Call, result: Result, applications: Iterable[Application]) -> dict[str, Any]:
     """Per application: exclusions with reasons, points by criterion with details, rank, outcome, cut-off."""
     apps = {a.id: a for a in applications}
-    crit = {c.id: c for c in call.criteria}
+    crit = [(c.id, c.label, c.explain) for c in call.criteria]
     lotteries = [tb for tb in call.tie_breakers if tb.kind == "lottery"]
+    seed = (lotteries[0].seed or "") if lotteries else None
+    data = ranking_data(result)
     out: dict[str, Any] = {
         "call_id": call.id,
         "title": call.title,
@@ -114,39 +116,43 @@ def explanation_data(call: Call, result: Result, applications: Iterable[Applicat
         else ["submission time", "application id"],
         "applications": {},
     }
-    if result.mode == "places":
-        out["offers"] = ranking_data(result)["offers"]
+    places = result.mode == "places"
+    if places:
+        out["offers"] = data["offers"]
+        # Computed once per offer, not once per application that ranked it.
+        positions = {oid: {aid: i for i, aid in enumerate(o.waiting, start=1)} for oid, o in result.offers.items()}
+        cutoffs = {oid: _cutoff(o.cutoff) for oid, o in result.offers.items()}
     else:
-        out["budget"] = ranking_data(result)["budget"]
+        out["budget"] = data["budget"]
+        budget_cutoff = _cutoff(result.cutoff)
+    items = out["applications"]
     for e in result.entries:
         app = apps[e.id]
+        fields = app.fields
         item: dict[str, Any] = {
             "eligible": e.eligible,
             "excluded_by": [{"rule": x.rule_id, "reason": x.reason} for x in e.exclusions],
             "points": e.points,
             "breakdown": [
-                {"criterion": cid, "label": crit[cid].label, "points": pts, "detail": crit[cid].explain(app.fields)}
-                for cid, pts in e.breakdown
-            ],
+                {"criterion": cid, "label": label, "points": pts, "detail": detail(fields)}
+                for (cid, label, detail), pts in zip(crit, e.scores, strict=True)
+            ]
+            if e.scores
+            else [],
             "rank": e.rank,
             "outcome": e.outcome,
         }
-        if lotteries and e.eligible:
-            item["lottery_key"] = lottery_key(lotteries[0].seed or "", e.id)
-        if result.mode == "places":
+        if seed is not None and e.eligible:
+            item["lottery_key"] = lottery_key(seed, e.id)
+        if places:
             item["offer"] = e.offer
             item["preferences"] = list(app.preferences)
-            item["waiting_positions"] = {
-                oid: result.offers[oid].waiting.index(e.id) + 1
-                for oid in app.preferences
-                if oid in result.offers and e.id in result.offers[oid].waiting
-            }
-            item["cutoffs_of_preferences"] = {
-                oid: _cutoff(result.offers[oid].cutoff) for oid in app.preferences if oid in result.offers
-            }
+            wanted = [oid for oid in app.preferences if oid in cutoffs]
+            item["waiting_positions"] = {oid: positions[oid][e.id] for oid in wanted if e.id in positions[oid]}
+            item["cutoffs_of_preferences"] = {oid: cutoffs[oid] for oid in wanted}
         else:
             item["requested_cents"] = e.requested_cents
             item["granted_cents"] = e.granted_cents
-            item["cutoff"] = _cutoff(result.cutoff)
-        out["applications"][e.id] = item
+            item["cutoff"] = budget_cutoff
+        items[e.id] = item
     return out

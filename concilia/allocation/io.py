@@ -212,10 +212,26 @@ def read_answers(path: str | Path) -> dict[str, Answer]:
     return out
 
 
-def read_previous(path: str | Path) -> dict[str, str]:
-    """Placements (application id → offer id) from a previous ``ranking.json``."""
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    return {e["id"]: e["offer"] for e in data.get("entries", []) if e.get("offer")}
+def read_previous(path: str | Path) -> dict[str, str] | dict[str, int]:
+    """What a previous ``ranking.json`` gave: placements (id → offer id) or grants (id → cents)."""
+    p = Path(path)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+        entries = data["entries"]
+        if data.get("mode") == "places":
+            return {str(e["id"]): str(e["offer"]) for e in entries if e.get("offer")}
+        grants: dict[str, int] = {}
+        for e in entries:
+            cents = e.get("granted_cents")
+            if cents:
+                if not isinstance(cents, int) or isinstance(cents, bool) or cents < 0:
+                    raise InputError([f"{p}: entry {e.get('id')!r}: granted_cents must be a whole number of cents"])
+                grants[str(e["id"])] = cents
+        return grants
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError([f"{p}: not a ranking.json written by this program ({exc})"]) from exc
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise InputError([f"{p}: not a ranking.json written by this program (missing {exc})"]) from exc
 
 
 def write_csv(path: Path, header: list[str], rows: Iterable[Mapping[str, Any]]) -> None:

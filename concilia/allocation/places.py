@@ -70,13 +70,14 @@ The result does not depend on the order of ``candidates``.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from heapq import heappop, heappush, heapreplace
 from operator import attrgetter
 
 from concilia.allocation.types import Answer, Assignment, Candidate, SiblingPolicy
 
-__all__ = ["assign", "blocking_pairs", "rerun"]
+__all__ = ["Ranked", "assign", "assign_ranked", "blocking_pairs", "from_candidates", "rerun", "split_answers"]
 
 _STAMP_MASK = (1 << 32) - 1
 _MAX_INVITATIONS = 4
@@ -88,54 +89,125 @@ _DROPPED_ANSWERS = frozenset({"refused", "expired"})
 class _Instance:
     """Candidates and offers turned into integer indices.
 
-    ``by_rank``: candidates in ranking order ``(rank, id)``; ``g`` is a position in it.
-    ``prefs[g]``: offer indices in the candidate's order (unknown and repeated offers dropped);
-    ``keys[g]``: the matching offer keys, or ``None`` when the candidate has no priority anywhere
-    (the key is then ``g`` itself).
+    ``ids[g]``, ``ranks[g]``, ``groups[g]``: the candidate at position ``g`` of the ranking order
+    ``(rank, id)``; ``prefs[g]``: offer indices in the candidate's order (unknown and repeated
+    offers dropped); ``keys[g]``: the matching offer keys, or ``None`` when the candidate has no
+    priority anywhere (the key is then ``g`` itself); ``priority(g, o)``: the class of candidate
+    ``g`` at offer ``o``, also for offers outside its list (fixed placements).
     """
 
-    __slots__ = ("any_priority", "by_rank", "id_to_g", "ids", "keys", "n", "offer_ids", "offer_index", "prefs")
+    __slots__ = (
+        "any_priority",
+        "groups",
+        "id_to_g",
+        "ids",
+        "keys",
+        "n",
+        "offer_ids",
+        "offer_index",
+        "prefs",
+        "priority",
+        "ranks",
+    )
 
-    def __init__(self, candidates: Sequence[Candidate], capacities: Mapping[str, int]) -> None:
-        self.offer_ids: list[str] = list(capacities)
-        index = {o: i for i, o in enumerate(self.offer_ids)}
-        self.offer_index: dict[str, int] = index
-        by_rank = sorted(candidates, key=attrgetter("rank", "id"))
-        self.by_rank: list[Candidate] = by_rank
-        n = len(by_rank)
+    def __init__(self, table: Ranked) -> None:
+        self.offer_ids: list[str] = table.offer_ids
+        self.offer_index: dict[str, int] = {o: i for i, o in enumerate(self.offer_ids)}
+        self.ids: list[str] = table.ids
+        self.ranks: Sequence[int] = table.ranks
+        self.groups: Sequence[str | None] = table.groups
+        self.prefs: list[list[int]] = table.prefs
+        self.keys: list[list[int] | None] = table.keys
+        self.priority: Callable[[int, int], int] = table.priority
+        n = len(self.ids)
         self.n = n
-        self.ids: list[str] = [c.id for c in by_rank]
         self.id_to_g: dict[str, int] = dict(zip(self.ids, range(n), strict=True))
         if len(self.id_to_g) != n:
             raise ValueError("candidate ids must be unique")
-        getitem = index.__getitem__
-        clean = True  # prefs[g] maps c.preferences one to one
-        try:  # the common case, every preference is a known offer: C-level loops only
-            prefs = [list(map(getitem, c.preferences)) for c in by_rank]
-        except KeyError:
-            clean = False
-            prefs = [[index[o] for o in c.preferences if o in index] for c in by_rank]
-        if list(map(len, prefs)) != list(map(len, map(set, prefs))):
-            clean = False
-            prefs = [pl if len(set(pl)) == len(pl) else list(dict.fromkeys(pl)) for pl in prefs]
-        self.prefs: list[list[int]] = prefs
-        keys: list[list[int] | None] = [None] * n
-        ids = self.offer_ids
-        for g, c in enumerate(by_rank):
-            pr = c.offer_priority
-            if pr:
-                get = pr.get
-                if clean:
-                    keys[g] = [get(o, 0) * n + g for o in c.preferences]
-                else:
-                    keys[g] = [get(ids[j], 0) * n + g for j in prefs[g]]
-        self.keys = keys
-        self.any_priority = any(k is not None for k in keys)
+        self.any_priority = any(k is not None for k in self.keys)
 
     def key(self, g: int, offer: int) -> int:
         """The key of candidate ``g`` in ``offer`` (lower is better)."""
-        pr = self.by_rank[g].offer_priority
-        return (pr.get(self.offer_ids[offer], 0) * self.n if pr else 0) + g
+        pl = self.prefs[g]
+        if offer in pl:
+            kl = self.keys[g]
+            return g if kl is None else kl[pl.index(offer)]
+        return self.priority(g, offer) * self.n + g
+
+
+@dataclass(slots=True)
+class Ranked:
+    """Candidates already in ranking order, as integer arrays: what ``assign`` works on.
+
+    Position ``g`` (0-based) is the candidate with the ``g``-th best ``(rank, id)``. ``prefs[g]``
+    holds indices into ``offer_ids`` (acceptable offers, most wanted first, no repeats);
+    ``keys[g][i]`` is ``priority * n + g`` for ``prefs[g][i]`` (or ``None`` when every priority of
+    the candidate is 0); ``priority(g, o)`` gives the class of ``g`` at any offer index ``o``.
+    The engine builds this directly (see ``engine._ranked``); :func:`from_candidates` builds it
+    from :class:`Candidate` objects.
+    """
+
+    ids: list[str]
+    ranks: Sequence[int]
+    groups: Sequence[str | None]
+    prefs: list[list[int]]
+    keys: list[list[int] | None]
+    offer_ids: list[str]
+    priority: Callable[[int, int], int]
+
+    def candidates(self) -> list[Candidate]:
+        """The same candidates as :class:`Candidate` objects (for tests and comparisons)."""
+        n = len(self.ids)
+        out = []
+        for g, cid in enumerate(self.ids):
+            kl = self.keys[g]
+            prio = (
+                {} if kl is None else {self.offer_ids[o]: (k - g) // n for o, k in zip(self.prefs[g], kl, strict=True)}
+            )
+            out.append(
+                Candidate(cid, self.ranks[g], tuple(self.offer_ids[o] for o in self.prefs[g]), self.groups[g], prio)
+            )
+        return out
+
+
+def from_candidates(candidates: Sequence[Candidate], capacities: Mapping[str, int]) -> Ranked:
+    """Index ``candidates`` against the offers of ``capacities`` (in that mapping's order)."""
+    offer_ids = list(capacities)
+    index = {o: i for i, o in enumerate(offer_ids)}
+    by_rank = sorted(candidates, key=attrgetter("rank", "id"))
+    n = len(by_rank)
+    getitem = index.__getitem__
+    clean = True  # prefs[g] maps c.preferences one to one
+    try:  # the common case, every preference is a known offer: C-level loops only
+        prefs = [list(map(getitem, c.preferences)) for c in by_rank]
+    except KeyError:
+        clean = False
+        prefs = [[index[o] for o in c.preferences if o in index] for c in by_rank]
+    if list(map(len, prefs)) != list(map(len, map(set, prefs))):
+        clean = False
+        prefs = [pl if len(set(pl)) == len(pl) else list(dict.fromkeys(pl)) for pl in prefs]
+    keys: list[list[int] | None] = [None] * n
+    for g, c in enumerate(by_rank):
+        pr = c.offer_priority
+        if pr:
+            get = pr.get
+            if clean:
+                keys[g] = [get(o, 0) * n + g for o in c.preferences]
+            else:
+                keys[g] = [get(offer_ids[j], 0) * n + g for j in prefs[g]]
+
+    def priority(g: int, o: int) -> int:
+        return by_rank[g].offer_priority.get(offer_ids[o], 0)
+
+    return Ranked(
+        [c.id for c in by_rank],
+        [c.rank for c in by_rank],
+        [c.group for c in by_rank],
+        prefs,
+        keys,
+        offer_ids,
+        priority,
+    )
 
 
 def assign(
@@ -150,9 +222,24 @@ def assign(
     ``fixed`` maps candidate ids to offers they keep whatever happens (placements already
     accepted); they are reported in ``placed`` even if absent from ``candidates``.
     """
-    inst = _Instance(candidates, capacities)
+    return assign_ranked(
+        from_candidates(candidates, capacities), list(capacities.values()), siblings=siblings, fixed=fixed
+    )
+
+
+def assign_ranked(
+    table: Ranked,
+    capacities: Sequence[int],
+    *,
+    siblings: SiblingPolicy = "together",
+    fixed: Mapping[str, str] | None = None,
+) -> Assignment:
+    """:func:`assign` on candidates already indexed; ``capacities`` aligned with ``table.offer_ids``."""
+    inst = _Instance(table)
     n = inst.n
     m = len(inst.offer_ids)
+    if len(capacities) != m:
+        raise ValueError("one capacity per offer is needed")
     fixed = fixed or {}
     id_to_g = inst.id_to_g
 
@@ -166,7 +253,7 @@ def assign(
         g = id_to_g.get(cid)
         if g is not None:
             fixed_g[g] = j
-    free = [max(0, inst_cap - u) for inst_cap, u in zip(capacities.values(), used, strict=True)]
+    free = [max(0, inst_cap - u) for inst_cap, u in zip(capacities, used, strict=True)]
 
     # match[g]: position in the candidate's (or its group's) preference list, -1 when unplaced.
     match = [-1] * n
@@ -176,9 +263,9 @@ def assign(
 
     groups: dict[str, list[int]] = {}
     if siblings == "together":
-        for g, c in enumerate(inst.by_rank):
-            if c.group is not None and g not in fixed_g:
-                groups.setdefault(c.group, []).append(g)
+        for g, grp in enumerate(inst.groups):
+            if grp is not None and g not in fixed_g:
+                groups.setdefault(grp, []).append(g)
         groups = {k: v for k, v in groups.items() if len(v) > 1}
 
     if not groups:
@@ -475,7 +562,7 @@ def _build_assignment(
                 worst[o] = k
     waiting: dict[str, list[str]] = {}
     cutoff: dict[str, tuple[str, int] | None] = {}
-    by_rank = inst.by_rank
+    ranks = inst.ranks
     get_id = ids.__getitem__
     for o, oid in enumerate(offer_ids):
         wl = waits[o]
@@ -485,8 +572,8 @@ def _build_assignment(
         if w is None:
             cutoff[oid] = None
         else:
-            last = by_rank[w % n]
-            cutoff[oid] = (last.id, last.rank)
+            g = w % n
+            cutoff[oid] = (ids[g], ranks[g])
     return Assignment(placed=placed, waiting=waiting, cutoff=cutoff)
 
 
@@ -505,10 +592,16 @@ def rerun(
     competition (whether or not they held a place); everybody else competes for the freed seats
     with the same algorithm as ``assign``. Deterministic.
     """
-    fixed = {cid: oid for cid, oid in previous.items() if answers.get(cid, "pending") in _KEPT_ANSWERS}
-    dropped = {cid for cid, answer in answers.items() if answer in _DROPPED_ANSWERS}
+    fixed, dropped = split_answers(previous, answers)
     remaining = [c for c in candidates if c.id not in dropped]
     return assign(remaining, capacities, siblings=siblings, fixed=fixed)
+
+
+def split_answers(previous: Mapping[str, str], answers: Mapping[str, Answer]) -> tuple[dict[str, str], set[str]]:
+    """The placements kept as fixed (accepted, pending or unanswered) and the ids that leave (refused, expired)."""
+    fixed = {cid: oid for cid, oid in previous.items() if answers.get(cid, "pending") in _KEPT_ANSWERS}
+    dropped = {cid for cid, answer in answers.items() if answer in _DROPPED_ANSWERS}
+    return fixed, dropped
 
 
 def blocking_pairs(
@@ -523,7 +616,7 @@ def blocking_pairs(
     judged alone, so with siblings together some pairs are expected. Pairs come in ranking order,
     then preference order. Used by tests and benchmarks.
     """
-    inst = _Instance(candidates, capacities)
+    inst = _Instance(from_candidates(candidates, capacities))
     m = len(inst.offer_ids)
     id_to_g = inst.id_to_g
     count = [0] * m
@@ -541,15 +634,15 @@ def blocking_pairs(
     caps = list(capacities.values())
     pairs: list[tuple[str, str]] = []
     for g in range(inst.n):
-        c = inst.by_rank[g]
+        cid = inst.ids[g]
         pl = inst.prefs[g]
         kl = inst.keys[g]
-        got = inst.offer_index.get(assignment.placed.get(c.id, ""), -1)
+        got = inst.offer_index.get(assignment.placed.get(cid, ""), -1)
         for q, o in enumerate(pl):
             if o == got:
                 break
             k = g if kl is None else kl[q]
             w = worst[o]
             if count[o] < caps[o] or (w is not None and w > k):
-                pairs.append((c.id, inst.offer_ids[o]))
+                pairs.append((cid, inst.offer_ids[o]))
     return pairs

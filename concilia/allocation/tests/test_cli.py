@@ -65,6 +65,45 @@ def test_rank_budget_writes_files(tmp_path: Path) -> None:
     assert explanation["applications"]["V-004"]["excluded_by"][0]["reason"] == "ISEE superiore a 30.000 euro"
 
 
+def test_rerun_budget_reads_the_previous_grants(tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    r = run("rank", EXAMPLES / "voucher-call.yaml", EXAMPLES / "voucher-applications.csv", "--out", first)
+    assert r.returncode == 0, r.stderr
+    answers = tmp_path / "answers.csv"
+    answers.write_text("id,answer\nV-002,refused\nV-001,accepted\n", encoding="utf-8")
+    r = run(
+        "rerun",
+        EXAMPLES / "voucher-call.yaml",
+        EXAMPLES / "voucher-applications.csv",
+        "--previous",
+        first / "ranking.json",
+        "--answers",
+        answers,
+        "--out",
+        second,
+    )
+    assert r.returncode == 0, r.stderr
+    entries = {e["id"]: e for e in json.loads((second / "ranking.json").read_text(encoding="utf-8"))["entries"]}
+    # V-002's 1,500 € come back: V-003's partial 500 € grant is topped up to its full 1,000 €.
+    assert entries["V-002"]["outcome"] == "refused" and entries["V-002"]["granted_cents"] == 0
+    assert [entries[x]["granted_cents"] for x in ("V-001", "V-007", "V-003")] == [150000, 150000, 100000]
+    assert entries["V-003"]["outcome"] == "funded"
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    r = run(
+        "rerun",
+        EXAMPLES / "voucher-call.yaml",
+        EXAMPLES / "voucher-applications.csv",
+        "--previous",
+        broken,
+        "--answers",
+        answers,
+        "--out",
+        second,
+    )
+    assert r.returncode == 1 and "not a ranking.json" in r.stderr
+
+
 def test_json_applications_give_the_same_ranking(tmp_path: Path) -> None:
     with (EXAMPLES / "voucher-applications.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))

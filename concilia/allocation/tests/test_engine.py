@@ -138,6 +138,45 @@ def test_budget_rerun_refusals_free_the_money() -> None:
     assert [e.outcome for e in again.entries] == ["funded", "refused", "funded", "funded", "not_funded"]
 
 
+def test_budget_rerun_keeps_what_was_granted_even_when_skipping() -> None:
+    # Skip mode, 10,000 €: A (5,000) funded, B (6,000) skipped, C (5,000) funded. A refuses.
+    # Re-deriving from scratch would fund B and then no longer have room for C, taking C's grant
+    # away; the re-run keeps C's grant and offers the 5,000 € freed by A down the order (B asks
+    # 6,000: skipped again, D's 4,000 fits).
+    apps = [app("A", day=1, req=500000), app("B", day=2, req=600000), app("C", day=3, req=500000)]
+    apps.append(app("D", day=4, req=400000))
+    call = call_of("[earlier_submission]", "{mode: ranked_budget, budget_cents: 1000000, fit: skip}")
+    first = rank(call, apps)
+    assert {e.id: e.granted_cents for e in first.entries} == {"A": 500000, "B": 0, "C": 500000, "D": 0}
+    previous = {e.id: e.granted_cents for e in first.entries if e.granted_cents}
+    again = rerun(call, apps, (), previous, {"A": "refused", "C": "accepted"})
+    by = again.by_id()
+    assert (by["A"].outcome, by["B"].outcome, by["C"].outcome, by["D"].outcome) == (
+        "refused",
+        "not_funded",
+        "funded",
+        "funded",
+    )
+    assert (by["C"].granted_cents, by["D"].granted_cents) == (500000, 400000)
+    assert again.spent_cents == 900000 and again.cutoff is not None and again.cutoff.application_id == "D"
+    # Without the previous grants the money is simply distributed again: B, then D; C loses out.
+    fresh = rerun(call, apps, (), {}, {"A": "refused"}).by_id()
+    assert [fresh[x].granted_cents for x in "BCD"] == [600000, 0, 400000]
+
+
+def test_budget_rerun_tops_up_a_partial_grant() -> None:
+    call = call_of("[earlier_submission]", "{mode: ranked_budget, budget_cents: 250000, fit: partial}")
+    apps = [app("A", day=1), app("B", day=2), app("C", day=3)]
+    first = rank(call, apps)
+    assert [e.granted_cents for e in first.entries] == [100000, 100000, 50000]
+    previous = {e.id: e.granted_cents for e in first.entries}
+    again = rerun(call, apps, (), previous, {"A": "refused"}).by_id()
+    assert (again["B"].granted_cents, again["C"].granted_cents) == (100000, 100000)
+    assert again["C"].outcome == "funded"
+    with pytest.raises(ValueError, match="exceed"):
+        rerun(call, apps, (), {"A": 200000, "B": 100000}, {})
+
+
 def test_duplicate_ids_are_rejected() -> None:
     call = call_of("[]", BUDGET)
     with pytest.raises(ValueError, match="duplicate"):
@@ -157,19 +196,21 @@ def test_voucher_example_hand_checked() -> None:
         ("V-007", 3, 40, "funded", 150000),
         # 15 + 3×5; only 500 € left of 5,000 €: partially funded.
         ("V-003", 4, 30, "partially_funded", 50000),
-        ("V-004", None, 0, "excluded", None),
-        ("V-005", None, 0, "excluded", None),  # no ISEE: cannot be at most the threshold
-        ("V-006", None, 0, "excluded", None),
-        ("V-008", None, 0, "excluded", None),
+        # Excluded applications are not ranked, but their points are computed and explained:
+        # ISEE 35,000 € is in no band → 0, one child → 5.
+        ("V-004", None, 5, "excluded", None),
+        ("V-005", None, 0, "excluded", None),  # no ISEE: cannot be at most the threshold; no children
+        ("V-006", None, 40, "excluded", None),  # 30 + 2×5, but resident outside the ATS
+        ("V-008", None, 20, "excluded", None),  # 15 + 5, no declaration
     ]
     explanation = explanation_data(call, result, apps)
     v2 = explanation["applications"]["V-002"]
     assert [b["points"] for b in v2["breakdown"]] == [30, 5, 10]
     assert sum(b["points"] for b in v2["breakdown"]) == v2["points"]
     assert v2["lottery_key"] == hashlib.sha256(b"voucher-2026:V-002").hexdigest()
-    assert explanation["applications"]["V-006"]["excluded_by"] == [
-        {"rule": "residence", "reason": "Residenza fuori dal territorio dell'ATS Val Padana"}
-    ]
+    v6 = explanation["applications"]["V-006"]
+    assert v6["excluded_by"] == [{"rule": "residence", "reason": "Residenza fuori dal territorio dell'ATS Val Padana"}]
+    assert [b["points"] for b in v6["breakdown"]] == [30, 10, 0] and v6["rank"] is None
     assert ranking_data(result)["budget"]["cutoff"] == {"application_id": "V-003", "points": 30, "rank": 4}
 
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from concilia.allocation.budget import allocate
-from concilia.allocation.engine import parse_call, rank
+from concilia.allocation.engine import parse_call, rank, rerun
 from concilia.allocation.explain import ranking_data
 from concilia.allocation.types import Application
 
@@ -93,6 +93,24 @@ def test_budget_and_caps_are_respected(call, apps) -> None:
         assert (g > 0) <= (e.outcome in ("funded", "partially_funded"))
         assert sum(p for _, p in e.breakdown) == e.points
     assert sum(1 for e in result.entries if e.outcome == "partially_funded") <= 1
+
+
+@settings(max_examples=150, deadline=None)
+@given(call=calls, apps=applications, data=st.data())
+def test_rerun_keeps_grants_and_respects_the_budget(call, apps, data) -> None:
+    first = rank(call, apps)
+    previous = {e.id: e.granted_cents for e in first.entries if e.granted_cents}
+    ids = sorted(e.id for e in first.entries if e.eligible)
+    answers = {i: data.draw(st.sampled_from(["accepted", "refused", "expired", "pending"])) for i in ids}
+    again = rerun(call, apps, (), previous, answers)
+    assert sum(e.granted_cents or 0 for e in again.entries) == again.spent_cents <= call.outcome.budget_cents
+    by = again.by_id()
+    for aid, cents in previous.items():
+        if answers[aid] in ("refused", "expired"):
+            assert by[aid].outcome == answers[aid] and not by[aid].granted_cents
+        else:  # kept (or topped up), never reduced
+            assert (by[aid].granted_cents or 0) >= cents
+    assert rerun(call, apps, (), previous, answers).entries == again.entries
 
 
 @settings(max_examples=100, deadline=None)
