@@ -9,4 +9,7 @@ router = DefaultRouter()
 for _reg in registers():
     router.register(f"{_reg.app_label}/{_reg.api_name}", _reg.viewset(), basename=f"{_reg.app_label}-{_reg.name}")
 
-urlpatterns = [path("", include(router.urls))]
+urlpatterns = [
+    path("services/", include("concilia.services.api.urls")),
+    path("", include(router.urls)),
+]

@@ -1,5 +1,6 @@
 """Base settings, read from environment variables with embedded defaults (SQLite, no services)."""
 
+import importlib.util
 from pathlib import Path
 
 import environ
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "concilia.accounts",
     "concilia.territory",
     "concilia.network",
+    "concilia.services",
     "concilia.portal",
 ]
 
@@ -116,6 +118,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Leaflet's JavaScript and CSS, shipped by the django-leaflet package. Only its static files are
+# used: the app itself is not installed because its admin module needs GeoDjango (GDAL).
+_leaflet_spec = importlib.util.find_spec("leaflet")
+STATICFILES_DIRS = [Path(_leaflet_spec.origin).parent / "static"] if _leaflet_spec and _leaflet_spec.origin else []
 WHITENOISE_USE_FINDERS = True  # serve app static files without collectstatic (embedded default)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(DATA_DIR / "media")))
@@ -183,4 +189,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 CONCILIA_REGIONS = env.list("CONCILIA_REGIONS", default=["03"])  # ISTAT codes; 03 = Lombardia
+# Map tiles for the catalogue's map (Leaflet). Empty: markers on a plain background, no request
+# leaves the site. Pages work without the map (the list is the main view).
+CONCILIA_MAP_TILES = env.str("CONCILIA_MAP_TILES", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+CONCILIA_MAP_ATTRIBUTION = env.str(
+    "CONCILIA_MAP_ATTRIBUTION", default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+)
 FORMS_URLFIELD_ASSUME_HTTPS = True

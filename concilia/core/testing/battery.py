@@ -82,8 +82,8 @@ def form_data(data: dict[str, Any]) -> dict[str, Any]:
             out[key] = value.pk
         elif isinstance(value, list | tuple):
             out[key] = [v.pk if isinstance(v, models.Model) else v for v in value]
-        elif isinstance(value, dt.date):
-            out[key] = value.isoformat()
+        elif isinstance(value, dt.date | dt.time):
+            out[key] = value.isoformat(timespec="minutes") if isinstance(value, dt.time) else value.isoformat()
         elif value is None:
             out[key] = ""
         else:
@@ -236,7 +236,7 @@ def check_api(spec: RegisterSpec, world: Any) -> None:
         name, value = spec.edit
         for role in ROLES:
             patch = client_for(world, role).patch(
-                spec.api_url(obj.pk), json.dumps({name: value}), content_type="application/json"
+                spec.api_url(obj.pk), api_data({name: value}), content_type="application/json"
             )
             if role in spec.can_change:
                 assert patch.status_code == 200, (role, patch.status_code, patch.content[:500])

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from concilia.services.api import views
+
+urlpatterns = [
+    path("search/", views.SearchView.as_view(), name="api-services-search"),
+]

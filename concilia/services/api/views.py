@@ -1,0 +1,85 @@
+"""Catalogue search and care planner over the REST API, with the same parameters as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from concilia.services import selectors
+from concilia.services.search_forms import SearchForm
+
+
+class HitSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="service.pk")
+    url = serializers.SerializerMethodField()
+    name = serializers.CharField(source="service.name")
+    kind = serializers.CharField(source="service.kind")
+    kind_display = serializers.CharField(source="service.get_kind_display")
+    provider = serializers.CharField(source="service.provider.name")
+    address = serializers.CharField(source="service.address")
+    municipality = serializers.CharField(source="service.municipality.name")
+    municipality_istat_code = serializers.CharField(source="service.municipality.istat_code")
+    latitude = serializers.FloatField(source="service.latitude", allow_null=True)
+    longitude = serializers.FloatField(source="service.longitude", allow_null=True)
+    location_precision = serializers.CharField(source="service.location_precision")
+    min_age_months = serializers.IntegerField(source="service.min_age_months", allow_null=True)
+    max_age_months = serializers.IntegerField(source="service.max_age_months", allow_null=True)
+    distance_km = serializers.FloatField(allow_null=True)
+    hours = serializers.SerializerMethodField()
+    hours_are_estimated = serializers.BooleanField(source="service.hours_are_estimated")
+
+    def get_url(self, hit: selectors.Hit) -> str:
+        request = self.context.get("request")
+        path = hit.service.get_absolute_url() or ""
+        return request.build_absolute_uri(path) if request else path
+
+    def get_hours(self, hit: selectors.Hit) -> list[dict[str, Any]]:
+        return [
+            {"weekday": h.weekday, "opens": f"{h.opens:%H:%M}", "closes": f"{h.closes:%H:%M}"}
+            for h in hit.service.opening_hours.all()
+        ]
+
+
+SEARCH_PARAMETERS = [
+    OpenApiParameter("comune", OpenApiTypes.STR, description="Municipality: name or ISTAT code"),
+    OpenApiParameter("raggio", OpenApiTypes.INT, description="Radius in km: 2, 5, 10, 20 or 50 (default 10)"),
+    OpenApiParameter("nascita", OpenApiTypes.DATE, description="Child's date of birth"),
+    OpenApiParameter("dal", OpenApiTypes.DATE, description="Date care is needed from (default today)"),
+    OpenApiParameter("giorni", OpenApiTypes.INT, many=True, description="Weekdays needed, 0 = Monday (repeat)"),
+    OpenApiParameter("dalle", OpenApiTypes.TIME, description="Start of the hours needed (HH:MM)"),
+    OpenApiParameter("alle", OpenApiTypes.TIME, description="End of the hours needed (HH:MM)"),
+    OpenApiParameter("tipo", OpenApiTypes.STR, many=True, description="Kinds of service (repeat)"),
+    OpenApiParameter("prezzo_max", OpenApiTypes.DECIMAL, description="Maximum price per week in euro"),
+    OpenApiParameter("voucher", OpenApiTypes.INT, description="Voucher scheme id"),
+    OpenApiParameter("pagina", OpenApiTypes.INT, description="Page (20 results each)"),
+]
+
+
+class SearchView(APIView):
+    """Search the catalogue: nearest first when a municipality is given, else by name."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(parameters=SEARCH_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        form = SearchForm(request.query_params)
+        if not form.is_valid():
+            return Response({"detail": _("Some parameters are not valid."), "errors": form.errors}, status=400)
+        result = selectors.search_services(form.criteria(), page=form.cleaned_data.get("pagina") or 1)
+        return Response(
+            {
+                "count": result.total,
+                "page": result.page,
+                "pages": result.pages,
+                "origin": result.origin,
+                "age_months": result.age_months,
+                "results": HitSerializer(result.hits, many=True, context={"request": request}).data,
+            }
+        )

@@ -1,0 +1,196 @@
+"""The care planner, Django side: build the week's inputs, find candidate services, call ``coverage``.
+
+``coverage`` (pure Python) computes when nobody can look after each person and ranks combinations of
+services; this module turns the family's answers into its inputs and the catalogue into candidates:
+for each person, the published services within the radius that take that age (or elderly people),
+that run in the chosen week, with their opening hours that week and their lowest weekly price.
+A constant number of queries whatever the number of services: one for the services in the
+radius's bounding box, one for their opening hours, one for their offers, one for their periods.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
+
+from concilia.services import coverage, models, timeline
+from concilia.services.selectors import age_in_months, distance_km
+from concilia.territory.models import Municipality
+
+MAX_CANDIDATES = 40
+"""Nearest services considered per person (after keeping only those that cover a needed minute)."""
+
+
+@dataclass(frozen=True)
+class CarerInput:
+    label: str
+    hours: list[tuple[int, dt.time, dt.time]]
+    travel_minutes: int = 0
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    label: str
+    birth_date: dt.date | None = None
+    """A child's date of birth; ``None`` for an elderly relative."""
+    covered: list[tuple[int, dt.time, dt.time]] = field(default_factory=list)
+    """School hours (or other hours when someone else is there)."""
+
+    @property
+    def elderly(self) -> bool:
+        return self.birth_date is None
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    municipality: Municipality
+    week: dt.date
+    """Any day of the week to plan; the plan is for the Monday–Sunday week containing it."""
+    carers: Sequence[CarerInput]
+    persons: Sequence[PersonInput]
+    radius_km: float = 10.0
+
+
+@dataclass
+class PersonPlan:
+    id: str
+    person: PersonInput
+    age_months: int | None
+    need: coverage.Week
+    needed_minutes: int
+    proposals: list[coverage.Proposal]
+    services: dict[str, models.Service]
+    distances: dict[str, float]
+    svgs: list[str]
+
+
+@dataclass
+class PlanResult:
+    request: PlanRequest
+    monday: dt.date
+    origin: tuple[float, float] | None
+    unavailable: coverage.Week
+    people: list[PersonPlan]
+
+
+def _minutes(t: dt.time) -> int:
+    return 1440 if (t.hour, t.minute) == (23, 59) else t.hour * 60 + t.minute
+
+
+def week_of(rows: Sequence[tuple[int, dt.time, dt.time]]) -> dict[int, list[coverage.Interval]]:
+    out: dict[int, list[coverage.Interval]] = defaultdict(list)
+    for day, a, b in rows:
+        out[day].append(coverage.Interval(_minutes(a), _minutes(b)))
+    return {d: coverage.normalise(v) for d, v in out.items()}
+
+
+def _services_near(
+    origin: tuple[float, float], radius_km: float, monday: dt.date
+) -> list[tuple[float, models.Service]]:
+    lat, lon = origin
+    dlat = radius_km / 111.0
+    dlon = radius_km / (111.0 * max(0.01, math.cos(math.radians(lat))))
+    sunday = monday + dt.timedelta(days=6)
+    in_week = Q(period__isnull=True) | Q(period__start__lte=sunday, period__end__gte=monday)
+    qs = (
+        models.Service.objects.published()
+        .filter(latitude__range=(lat - dlat, lat + dlat), longitude__range=(lon - dlon, lon + dlon))
+        .filter(
+            ~Exists(models.Period.objects.filter(service=OuterRef("pk")))
+            | Exists(models.Period.objects.filter(service=OuterRef("pk"), start__lte=sunday, end__gte=monday))
+        )
+        .select_related("municipality", "provider")
+        .prefetch_related(
+            Prefetch(
+                "opening_hours", queryset=models.OpeningHours.objects.filter(in_week).order_by("weekday", "opens")
+            ),
+            Prefetch("offers", queryset=models.Offer.objects.filter(in_week)),
+            "fees",
+        )
+    )
+    found = []
+    for s in qs:
+        d = distance_km(lat, lon, s.latitude, s.longitude)  # type: ignore[arg-type]
+        if d <= radius_km:
+            found.append((d, s))
+    found.sort(key=lambda x: (x[0], x[1].pk))
+    return found
+
+
+def _weekly_price(service: models.Service, age: int | None) -> int | None:
+    """The lowest weekly price of an offer that takes this age; else of a fee; else unknown."""
+    prices = [
+        o.weekly_cents
+        for o in service.offers.all()
+        if age is None
+        or (
+            (o.min_age_months is None or o.min_age_months <= age)
+            and (o.max_age_months is None or o.max_age_months >= age)
+        )
+    ]
+    if prices:
+        return min(prices)
+    fees = [models.weekly_cents(f.amount_cents, f.unit, 5, 8, 1) for f in service.fees.all()]
+    return min(fees) if fees else None
+
+
+def plan(req: PlanRequest) -> PlanResult:
+    """Plan the week for every person of the family."""
+    monday = req.week - dt.timedelta(days=req.week.weekday())
+    carers = [
+        coverage.Carer(f"c{i}", week_of(c.hours), c.travel_minutes, c.travel_minutes, c.label)
+        for i, c in enumerate(req.carers)
+    ]
+    away = coverage.unavailable(carers)
+    m = req.municipality
+    origin = (m.latitude, m.longitude) if m.latitude is not None and m.longitude is not None else None
+    near = _services_near(origin, req.radius_km, monday) if origin else []
+    people = []
+    for i, p in enumerate(req.persons):
+        pid = f"p{i}"
+        person = coverage.Person(pid, p.label, week_of(p.covered))
+        need = coverage.needs(person, away)
+        age = None if p.elderly else age_in_months(p.birth_date, monday)  # type: ignore[arg-type]
+        services: dict[str, models.Service] = {}
+        cands = []
+        for d, s in near:
+            if p.elderly != s.for_elderly or (age is not None and not s.accepts_age(age)):
+                continue
+            hours = week_of([(h.weekday, h.opens, h.closes) for h in s.opening_hours.all()])
+            if not any(coverage.intersect(need.get(day, ()), ivs) for day, ivs in hours.items()):
+                continue
+            sid = str(s.pk)
+            services[sid] = s
+            cands.append(coverage.Candidate(sid, s.name, hours, s.kind, round(d, 3), _weekly_price(s, age)))
+            if len(cands) >= MAX_CANDIDATES:
+                break
+        proposals = coverage.plan(need, cands, max_services=3, limit=3)
+        people.append(
+            PersonPlan(
+                pid,
+                p,
+                age,
+                need,
+                coverage.week_minutes(need),
+                proposals,
+                services,
+                {c.id: c.distance_km for c in cands},
+                [],
+            )
+        )
+    return PlanResult(req, monday, origin, away, people)
+
+
+def render_svgs(result: PlanResult, labels: timeline.Labels) -> None:
+    """Draw each proposal's week (fills ``PersonPlan.svgs``)."""
+    for pp in result.people:
+        covered = week_of(pp.person.covered)
+        for k, proposal in enumerate(pp.proposals):
+            rows = timeline.rows_for(proposal, result.unavailable, covered)
+            names = {sid: pp.services[sid].name for sid in proposal.services}
+            pp.svgs.append(timeline.week_svg(rows, names=names, labels=labels, id_prefix=f"tl-{pp.id}-{k}"))

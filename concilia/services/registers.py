@@ -1,0 +1,155 @@
+"""The catalogue's registers, each declared once: pages, API, exports and import follow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from concilia.core.registry import MENU, Register, Related, register
+from concilia.services import filtersets, forms, models, selectors, tables
+from concilia.services.api import serializers
+from concilia.services.resources import ServiceResource
+
+
+def _service_context(obj: models.Service, request: HttpRequest) -> dict[str, Any]:
+    points = []
+    if obj.latitude is not None:
+        points = [{"name": obj.name, "url": "#", "lat": obj.latitude, "lon": obj.longitude,
+                   "approx": obj.location_precision != "address"}]  # fmt: skip
+    return {
+        "schedule": selectors.weekly_schedule(obj),
+        "points": points,
+        "tiles": settings.CONCILIA_MAP_TILES,
+        "tiles_attribution": settings.CONCILIA_MAP_ATTRIBUTION,
+    }
+
+
+def _add(view: str) -> Any:
+    return lambda s: reverse(f"services:{view}_add") + f"?service={s.pk}"
+
+
+services = register(
+    Register(
+        model=models.Service,
+        slug="servizi",
+        filterset=filtersets.ServiceFilterSet,
+        table=tables.ServiceTable,
+        serializer=serializers.ServiceSerializer,
+        form=forms.ServiceForm,
+        select_related=("provider", "municipality__province", "authorisation"),
+        prefetch_related=("accepted_vouchers",),
+        importer=ServiceResource,
+        detail_template="services/service_detail.html",
+        context=_service_context,
+        related=(
+            Related(
+                _("Offers"), lambda s: s.offers.select_related("service", "period"), tables.OfferTable, _add("offer")
+            ),
+            Related(_("Periods"), lambda s: s.periods.select_related("service"), tables.PeriodTable, _add("period")),
+            Related(
+                _("Opening hours"),
+                lambda s: s.opening_hours.select_related("service", "period"),
+                tables.OpeningHoursTable,
+                _add("openinghours"),
+            ),
+            Related(
+                _("Closures"), lambda s: s.closures.select_related("service"), tables.ClosureTable, _add("closure")
+            ),
+            Related(_("Fees"), lambda s: s.fees.select_related("service"), tables.FeeTable, _add("fee")),
+        ),
+    )
+)
+offers = register(
+    Register(
+        model=models.Offer,
+        slug="offerte",
+        filterset=filtersets.OfferFilterSet,
+        table=tables.OfferTable,
+        serializer=serializers.OfferSerializer,
+        form=forms.OfferForm,
+        select_related=("service", "period"),
+    )
+)
+periods = register(
+    Register(
+        model=models.Period,
+        slug="periodi",
+        filterset=filtersets.PeriodFilterSet,
+        table=tables.PeriodTable,
+        serializer=serializers.PeriodSerializer,
+        form=forms.PeriodForm,
+        select_related=("service",),
+        menu=False,
+    )
+)
+opening_hours = register(
+    Register(
+        model=models.OpeningHours,
+        slug="orari",
+        filterset=filtersets.OpeningHoursFilterSet,
+        table=tables.OpeningHoursTable,
+        serializer=serializers.OpeningHoursSerializer,
+        form=forms.OpeningHoursForm,
+        select_related=("service", "period"),
+        menu=False,
+        api_slug="opening-hours",
+    )
+)
+closures = register(
+    Register(
+        model=models.Closure,
+        slug="chiusure",
+        filterset=filtersets.ClosureFilterSet,
+        table=tables.ClosureTable,
+        serializer=serializers.ClosureSerializer,
+        form=forms.ClosureForm,
+        select_related=("service",),
+        menu=False,
+    )
+)
+fees = register(
+    Register(
+        model=models.Fee,
+        slug="tariffe",
+        filterset=filtersets.FeeFilterSet,
+        table=tables.FeeTable,
+        serializer=serializers.FeeSerializer,
+        form=forms.FeeForm,
+        select_related=("service",),
+        menu=False,
+    )
+)
+authorisations = register(
+    Register(
+        model=models.Authorisation,
+        slug="autorizzazioni",
+        filterset=filtersets.AuthorisationFilterSet,
+        table=tables.AuthorisationTable,
+        serializer=serializers.AuthorisationSerializer,
+        form=forms.AuthorisationForm,
+        select_related=("organisation",),
+    )
+)
+voucher_schemes = register(
+    Register(
+        model=models.VoucherScheme,
+        slug="voucher",
+        filterset=filtersets.VoucherSchemeFilterSet,
+        table=tables.VoucherSchemeTable,
+        serializer=serializers.VoucherSchemeSerializer,
+        form=forms.VoucherSchemeForm,
+        select_related=("network",),
+        api_slug="voucher-schemes",
+    )
+)
+
+MENU.extend(
+    [
+        (_("Find care"), "services:search", 5),
+        (_("Care planner"), "services:planner", 6),
+    ]
+)
