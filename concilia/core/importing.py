@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from import_export import resources
 
 
@@ -27,8 +28,15 @@ class BaseResource(resources.ModelResource):
         """The columns a file may have, for the import page."""
         model = cls._meta.model
         out = []
+        extra: dict[str, dict[str, Any]] = getattr(cls, "extra_column_help", {})
         for name in cls._meta.fields or ():
-            field = model._meta.get_field(name)
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:  # a column the resource handles itself (e.g. a service's hours)
+                info = extra.get(name, {})
+                out.append({"name": name, "label": str(info.get("label", name)), "required": False, "choices": [],
+                            "help": str(info.get("help", ""))})  # fmt: skip
+                continue
             choices = [f"{value} ({label})" for value, label in getattr(field, "choices", None) or []]
             out.append(
                 {

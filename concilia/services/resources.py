@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from import_export import fields, widgets
 
 from concilia.core.importing import BaseResource
@@ -55,7 +56,9 @@ class HoursWidget(widgets.Widget):
 class ServiceResource(BaseResource):
     kind = fields.Field(attribute="kind", column_name="kind", widget=ChoiceWidget(ServiceKind))
     municipality = fields.Field(attribute="municipality", column_name="municipality", widget=MunicipalityWidget())
-    hours = fields.Field(column_name="hours", widget=HoursWidget(), readonly=False, dehydrate_method="dehydrate_hours")
+    hours = fields.Field(
+        attribute="hours", column_name="hours", widget=HoursWidget(), readonly=False, dehydrate_method="dehydrate_hours"
+    )
 
     class Meta(BaseResource.Meta):
         model = Service
@@ -65,6 +68,13 @@ class ServiceResource(BaseResource):
             "description", "step_free", "accessibility", "external_code", "is_published", "hours",
         )  # fmt: skip
         import_id_fields = ("external_code",)
+
+    extra_column_help = {
+        "hours": {
+            "label": _l("weekly opening hours"),
+            "help": _l("Days, then times, e.g. “lun-ven 07:30-08:30, 16:30-18:30; sab 08:00-12:00”."),
+        }
+    }
 
     def __init__(self, user: Any = None, **kwargs: Any) -> None:
         super().__init__(user=user, **kwargs)

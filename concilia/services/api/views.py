@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from concilia.services import selectors
-from concilia.services.search_forms import SearchForm
+from concilia.services.search_forms import PlannerForm, SearchForm
 
 
 class HitSerializer(serializers.Serializer):
@@ -81,5 +81,73 @@ class SearchView(APIView):
                 "origin": result.origin,
                 "age_months": result.age_months,
                 "results": HitSerializer(result.hits, many=True, context={"request": request}).data,
+            }
+        )
+
+
+def _week_json(week: Any) -> dict[str, list[str]]:
+    return {
+        str(day): [f"{iv.start // 60:02d}:{iv.start % 60:02d}-{iv.end // 60:02d}:{iv.end % 60:02d}" for iv in ivs]
+        for day, ivs in sorted(week.items())
+    }
+
+
+class PlanView(APIView):
+    """The care planner: the same fields as the planner page, as JSON; nothing is stored."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses={200: OpenApiTypes.OBJECT},
+        description=(
+            "Fields: comune, raggio, settimana (YYYY-MM-DD), genitore1_orari ('lun-ven 08:30-17:30'), "
+            "genitore1_viaggio (minutes), genitore2_orari, genitore2_viaggio, figlioN_nascita, figlioN_scuola "
+            "(N = 1..3), anziano (bool), anziano_presenze. Weekdays in the answer: 0 = Monday."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        from concilia.services import planner
+
+        data = request.data if hasattr(request.data, "get") else {}
+        form = PlannerForm(data)
+        if not form.is_valid():
+            return Response({"detail": _("Some fields are not valid."), "errors": form.errors}, status=400)
+        result = planner.plan(form.plan_request())
+        people = []
+        for pp in result.people:
+            people.append(
+                {
+                    "label": pp.person.label,
+                    "age_months": pp.age_months,
+                    "elderly": pp.person.elderly,
+                    "needed_minutes": pp.needed_minutes,
+                    "need": _week_json(pp.need),
+                    "proposals": [
+                        {
+                            "services": [
+                                {
+                                    "id": pp.services[sid].pk,
+                                    "name": pp.services[sid].name,
+                                    "kind": pp.services[sid].kind,
+                                    "url": request.build_absolute_uri(pp.services[sid].get_absolute_url() or ""),
+                                    "distance_km": pp.distances.get(sid),
+                                    "minutes": prop.minutes_by_service.get(sid, 0),
+                                }
+                                for sid in prop.services
+                            ],
+                            "uncovered_minutes": prop.uncovered_minutes,
+                            "uncovered": _week_json(prop.uncovered),
+                            "weekly_cents": prop.weekly_cents,
+                        }
+                        for prop in pp.proposals
+                    ],
+                }
+            )
+        return Response(
+            {
+                "week_of": result.monday.isoformat(),
+                "unavailable": _week_json(result.unavailable),
+                "people": people,
             }
         )
