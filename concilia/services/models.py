@@ -122,7 +122,7 @@ class Service(ValidityMixin, BaseModel):
         _("longitude"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
     )
     location_precision = models.CharField(
-        _("location"), max_length=20, choices=LocationPrecision.choices, default=LocationPrecision.NONE
+        _("location precision"), max_length=20, choices=LocationPrecision.choices, default=LocationPrecision.NONE
     )
     for_elderly = models.BooleanField(_("for elderly people"), default=False, editable=False)
     min_age_months = models.PositiveSmallIntegerField(_("minimum age (months)"), null=True, blank=True)
@@ -329,8 +329,8 @@ class Offer(BaseModel):
     )
     label = models.CharField(_("label"), max_length=160, blank=True)
     days = models.JSONField(_("days"), default=list, help_text=_("Weekdays, 0 = Monday."))
-    start_time = models.TimeField(_("from"))
-    end_time = models.TimeField(_("to"))
+    start_time = models.TimeField(_("start time"))
+    end_time = models.TimeField(_("end time"))
     min_age_months = models.PositiveSmallIntegerField(_("minimum age (months)"), null=True, blank=True)
     max_age_months = models.PositiveSmallIntegerField(_("maximum age (months)"), null=True, blank=True)
     capacity = models.PositiveIntegerField(_("places"))
