@@ -189,6 +189,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 CONCILIA_REGIONS = env.list("CONCILIA_REGIONS", default=["03"])  # ISTAT codes; 03 = Lombardia
+# The Ministry of Education's school registry read by ``concilia import_schools``: ../shared/data/mim beside the repository.
+CONCILIA_MIM_DIR = Path(env.str("CONCILIA_MIM_DIR", default=str(BASE_DIR.parent / "shared" / "data" / "mim")))
 # Map tiles for the catalogue's map (Leaflet). Empty: markers on a plain background, no request
 # leaves the site. Pages work without the map (the list is the main view).
 CONCILIA_MAP_TILES = env.str("CONCILIA_MAP_TILES", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")

@@ -6,10 +6,13 @@ second run takes about as long as starting Django once.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
@@ -23,3 +26,13 @@ class Command(BaseCommand):
         call_command("load_territory", stdout=self.stdout)
         if not no_demo:
             call_command("load_demo", stdout=self.stdout)
+        mim_dir = Path(settings.CONCILIA_MIM_DIR)
+        if mim_dir.is_dir():
+            call_command("import_schools", stdout=self.stdout)
+        else:
+            self.stdout.write(
+                self.style.WARNING(
+                    _("Ministry school registry not found in %(path)s: schools not imported (see CONCILIA_MIM_DIR).")
+                    % {"path": mim_dir}
+                )
+            )
