@@ -107,62 +107,14 @@ class SchoolImportError(ValueError):
 
 # Italian prepositions, conjunctions and the elided article, lower-case inside a name
 # ("Scuola dell'Infanzia di Cantù", "Asilo per l'Infanzia").
-_MINOR_WORDS = frozenset(
-    [
-        "di",
-        "d",
-        "da",
-        "dal",
-        "dall",
-        "dalla",
-        "dallo",
-        "dai",
-        "dagli",
-        "dalle",
-        "del",
-        "dell",
-        "della",
-        "dello",
-        "dei",
-        "degli",
-        "delle",
-        "a",
-        "al",
-        "all",
-        "alla",
-        "allo",
-        "ai",
-        "agli",
-        "alle",
-        "in",
-        "nel",
-        "nell",
-        "nella",
-        "nello",
-        "nei",
-        "negli",
-        "nelle",
-        "con",
-        "per",
-        "su",
-        "sul",
-        "sull",
-        "sulla",
-        "sullo",
-        "sui",
-        "sugli",
-        "sulle",
-        "tra",
-        "fra",
-        "e",
-        "ed",
-        "o",
-        "de",
-        "l",
-    ]
+_MINOR_WORDS_TEXT = (
+    "di d da dal dall dalla dallo dai dagli dalle del dell della dello dei degli delle a al all alla allo ai "
+    "agli alle in nel nell nella nello nei negli nelle con per su sul sull sulla sullo sui sugli sulle tra fra "
+    "e ed o de l"
 )
+_MINOR_WORDS = frozenset(_MINOR_WORDS_TEXT.split())
 # Acronyms of the sector that contain vowels (those without vowels, like SCS or SRL, are kept anyway).
-_ACRONYMS = frozenset(["FISM", "ONLUS", "APS", "ETS", "ODV", "IPAB", "ASP", "ASD", "ACLI", "CRI", "ENAIP", "AIMC"])
+_ACRONYMS = frozenset({"FISM", "ONLUS", "APS", "ETS", "ODV", "IPAB", "ASP", "ASD", "ACLI", "CRI", "ENAIP", "AIMC"})
 _ROMAN = re.compile(r"^(?=[IVX])X{0,3}(IX|IV|V?I{0,3})$")
 _ABBREVIATIONS = {  # abbreviations whose tail is lower-case (street names, "fratelli")
     "P.ZZA": "P.zza",
