@@ -6,4 +6,5 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("fonti-e-crediti/", views.credits, name="credits"),
+    path("contatti/", views.contacts, name="contacts"),
 ]

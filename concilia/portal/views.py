@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from concilia.core.permissions import restrict
-from concilia.network.models import Alliance, Network, Organisation
+from concilia.network.models import Alliance, Contact, Network, Organisation
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -31,3 +31,18 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def credits(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/credits.html")
+
+
+def contacts(request: HttpRequest) -> HttpResponse:
+    """Whom to contact: each active network's coordinator and the public contacts of its members."""
+    networks = (
+        restrict(Network.objects.filter(ended_on__isnull=True), request.user, "view")
+        .select_related("coordinator", "coordinator__municipality")
+        .order_by("name")
+    )
+    public_contacts = (
+        restrict(Contact.objects.all(), request.user, "view")
+        .select_related("organisation")
+        .order_by("organisation__name", "name")
+    )
+    return render(request, "portal/contacts.html", {"networks": networks, "contacts": public_contacts})
