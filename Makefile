@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test install serve lint typecheck pytest browser messages makemessages translations bench clean
+.PHONY: run test install serve lint typecheck pytest browser axe messages makemessages translations bench clean
 
 # RELOAD=1 restarts the server when the code changes (slower start).
 RELOAD ?=
@@ -17,7 +17,7 @@ run: install ## install, migrate, load territory and demo data, serve on 127.0.0
 	$(BIN)/concilia setup
 	$(BIN)/concilia runserver 127.0.0.1:$(PORT) $(if $(RELOAD),,--noreload)
 
-test: install browser lint typecheck pytest ## lint, type check and the whole suite
+test: install browser axe lint typecheck pytest ## lint, type check and the whole suite
 
 install: $(STAMP) messages
 
@@ -49,6 +49,15 @@ makemessages: $(STAMP) ## refresh the .po files from the source
 
 browser: ## Debian's Chromium for the browser tests (Playwright drives it)
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null)
+
+# axe-core (npm, pinned in package-lock.json) checks every public page for WCAG 2.1 AA in the browser tests.
+# npm gives the files the tarball's old dates: touch marks when they were installed.
+AXE := node_modules/axe-core/axe.min.js
+axe: $(AXE) ## axe-core from npm for the accessibility tests (Debian's nodejs and npm if npm is missing)
+$(AXE): package-lock.json
+	@command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null)
+	npm ci --no-audit --no-fund
+	touch $@
 
 lint: $(STAMP)
 	$(BIN)/ruff check concilia benchmarks scripts conftest.py
