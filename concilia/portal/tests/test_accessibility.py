@@ -21,6 +21,8 @@ from django.urls import reverse
 from concilia.conftest import ARTIFACTS, World
 from concilia.core.testing import factories as f
 from concilia.core.testing.axe import assert_accessible
+from concilia.services import models as svc
+from concilia.services.tests import factories as sf
 from concilia.territory import models as terr
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,6 +45,10 @@ class Pages:
     membership: Any
     partnership: Any
     contact: Any
+    service: Any = None
+    offer: Any = None
+    authorisation: Any = None
+    voucher: Any = None
 
 
 def _url(name: str, *args: Any) -> Callable[[Pages], str]:
@@ -83,6 +89,23 @@ def public_pages() -> dict[str, Callable[[Pages], str]]:
         "health-agency": _url("territory:healthagency_detail", lambda p: p.agency.pk),
         "districts": _url("territory:district_list"),
         "district": _url("territory:district_detail", lambda p: p.district.pk),
+        # The services catalogue and the portal's own pages.
+        "contacts-page": _url("portal:contacts"),
+        "find-care": lambda p: (
+            reverse("services:search")
+            + f"?comune={p.municipality.istat_code}&nascita=2022-06-10&giorni=0&giorni=1&dalle=08:00&alle=16:00"
+        ),
+        "find-care-errors": lambda p: reverse("services:search") + "?comune=Nessunluogo&dalle=09:00",
+        "find-care-all": _url("services:search"),
+        "care-planner": _url("services:planner"),
+        "services": _url("services:service_list"),
+        "service": _url("services:service_detail", lambda p: p.service.pk),
+        "offers": _url("services:offer_list"),
+        "offer": _url("services:offer_detail", lambda p: p.offer.pk),
+        "authorisations": _url("services:authorisation_list"),
+        "authorisation": _url("services:authorisation_detail", lambda p: p.authorisation.pk),
+        "voucher-schemes": _url("services:voucherscheme_list"),
+        "voucher-scheme": _url("services:voucherscheme_detail", lambda p: p.voucher.pk),
     }
 
 
@@ -111,6 +134,26 @@ def pages(world: World) -> Pages:
     agreement.signatories.add(w.lead_org, w.network.coordinator)
     example = f.OrganisationFactory(name="Esempio – Impresa", kind="company", employees=40, is_example=True)
     membership = f.MembershipFactory(network=w.network, organisation=example, agreement=agreement)
+    municipality.latitude, municipality.longitude = 45.1333, 10.0227
+    municipality.save()
+    authorisation = sf.AuthorisationFactory(organisation=w.provider_org, issued_by="Comune di Cremona")
+    voucher = sf.VoucherSchemeFactory(network=w.network, name="Voucher conciliazione 2027")
+    service = sf.ServiceFactory(
+        provider=w.provider_org, kind="scuola_infanzia", name="Scuola dell'infanzia Arcobaleno",
+        municipality=municipality, latitude=45.1340, longitude=10.0250, location_precision="address",
+        authorisation=authorisation, capacity=60, address="Via Roma 1",
+    )  # fmt: skip
+    service.accepted_vouchers.add(voucher)
+    for day in range(5):
+        svc.OpeningHours.objects.create(service=service, weekday=day, opens=dt.time(7, 30), closes=dt.time(16, 30))
+    period = sf.PeriodFactory(
+        service=service, name="Anno scolastico 2026/27", start=dt.date(2026, 9, 1), end=dt.date(2030, 6, 30)
+    )
+    offer = sf.OfferFactory(
+        service=service, period=period, label="Tempo pieno 3–6 anni", price_cents=12000, price_unit="month"
+    )
+    sf.FeeFactory(service=service, label="Retta ISEE fino a 10.000 €", amount_cents=8000, isee_max_cents=1000000)
+    sf.ClosureFactory(service=service)
     return Pages(
         world=w,
         region=province.region,
@@ -122,6 +165,10 @@ def pages(world: World) -> Pages:
         membership=membership,
         partnership=w.alliance.partnerships.get(),
         contact=f.ContactFactory(organisation=w.provider_org, email="nido@example.org"),
+        service=service,
+        offer=offer,
+        authorisation=authorisation,
+        voucher=voucher,
     )
 
 
@@ -154,6 +201,27 @@ def test_public_page_is_accessible(browser_page: Any, live_server: Any, pages: P
                 failures.append(f"[{language}, {width}] the page scrolls sideways ({scroll_width}px wide)")
     if failures:
         pytest.fail("\n\n".join(failures), pytrace=False)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_care_planner_results_are_accessible(browser_page: Any, live_server: Any, pages: Pages, language: str) -> None:
+    """The planner's answer (a POST): proposals, gaps in words and the weekly timeline pictures."""
+    page = browser_page
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
+    for width, viewport in WIDTHS.items():
+        page.set_viewport_size(viewport)
+        page.goto(live_server.url + reverse("services:planner"))
+        page.fill("#id_comune", pages.municipality.istat_code)
+        page.fill("#id_settimana", "2026-11-30")
+        page.fill("#id_genitore1_orari", "lun-ven 08:30-17:30")
+        page.fill("#id_genitore2_orari", "lun-ven 09:00-18:00")
+        page.fill("#id_figlio1_nascita", "2022-06-10")
+        page.locator("form button[type=submit].btn-primary").last.click()
+        page.wait_for_selector("#plan-heading")
+        assert page.locator("figure.timeline-figure svg").count() >= 1
+        assert_accessible(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], width
+        page.screenshot(path=str(ARTIFACTS / f"a11y-planner-{language}-{width}.png"), full_page=True)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
