@@ -79,3 +79,25 @@ WEEKDAYS = [
     (5, _("Saturday")),
     (6, _("Sunday")),
 ]
+
+# Languages a service can be used in, by their own names (autonyms need no translation). ISO 639
+# codes; "lis" is the Italian Sign Language (Lingua dei segni italiana, recognised by L. 69/2021).
+LANGUAGE_CHOICES = [
+    ("it", "Italiano"),
+    ("en", "English"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("de", "Deutsch"),
+    ("pt", "Português"),
+    ("ro", "Română"),
+    ("sq", "Shqip"),
+    ("uk", "Українська"),
+    ("ru", "Русский"),
+    ("ar", "العربية"),
+    ("zh", "中文"),
+    ("hi", "हिन्दी"),
+    ("bn", "বাংলা"),
+    ("ur", "اردو"),
+    ("tl", "Tagalog"),
+    ("lis", "LIS – Lingua dei segni italiana"),
+]

@@ -9,20 +9,23 @@ from django.utils.translation import gettext_lazy as _
 
 from concilia.core.forms import RestrictedModelForm
 from concilia.services import models
-from concilia.services.choices import WEEKDAYS
+from concilia.services.choices import LANGUAGE_CHOICES, WEEKDAYS
 from concilia.territory.forms import MunicipalityChoiceField
 
 
 class ServiceForm(RestrictedModelForm):
     restricted_fields = {"provider": "change", "authorisation": "change"}
     municipality = MunicipalityChoiceField(label=_("municipality"))
+    languages = forms.MultipleChoiceField(
+        label=_("languages spoken"), choices=LANGUAGE_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = models.Service
         fields = [
             "provider", "authorisation", "kind", "name", "description", "address", "postal_code", "municipality",
             "latitude", "longitude", "min_age_months", "max_age_months", "capacity", "capacity_note",
-            "accepted_vouchers", "email", "phone", "website", "step_free", "accessibility", "external_code",
+            "accepted_vouchers", "email", "phone", "website", "step_free", "accessibility", "languages", "external_code",
             "is_published", "valid_from", "valid_to",
         ]  # fmt: skip
 

@@ -95,3 +95,21 @@ def test_bad_rows_import_nothing_and_other_providers_are_refused(world: Any, pro
     assert "3" in by_row and "hours" in by_row["3"][1] and "4" in by_row and "2" not in by_row
     anonymous = Client().get(URL)
     assert anonymous.status_code == 302
+
+
+def test_provider_sets_languages_and_hours_show_on_the_page(world: Any, provider: Client) -> None:
+    from concilia.services.tests.factories import ServiceFactory
+
+    town = f.MunicipalityFactory(istat_code="015209", name="Sesto San Giovanni", latitude=45.53, longitude=9.23)
+    service = ServiceFactory(provider=world.provider_org, municipality=town, name="Nido Girotondo")
+    edit = provider.get(f"/catalogo/servizi/{service.pk}/modifica/")
+    assert edit.status_code == 200 and 'value="lis"' in edit.content.decode()
+    form = {k: v for k, v in edit.context["form"].initial.items() if v is not None and k != "accepted_vouchers"}
+    form.update({"provider": world.provider_org.pk, "municipality": town.pk, "languages": ["it", "ar"]})
+    form = {k: (v.pk if hasattr(v, "pk") else v) for k, v in form.items()}
+    response = provider.post(f"/catalogo/servizi/{service.pk}/modifica/", form)
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    service.refresh_from_db()
+    assert service.languages == ["it", "ar"]
+    page = Client().get(f"/catalogo/servizi/{service.pk}/").content.decode()
+    assert "Orario settimanale" in page

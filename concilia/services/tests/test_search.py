@@ -202,3 +202,40 @@ def test_planner_says_plainly_when_nothing_covers(town: Any, client: Client) -> 
         page = client.post(reverse("services:planner"), data, HTTP_ACCEPT_LANGUAGE="it")
     four = page.context["people"][0]
     assert four["proposals"][0]["services"] == [] and len(four["proposals"][0]["uncovered"]) == 5
+
+
+def test_planner_queries_do_not_grow_with_services(town: Any, client: Client) -> None:
+    data = {**PLAN, "comune": town.istat_code}
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.post(reverse("services:planner"), data)
+        assert response.status_code == 200 and response.context["result"] is not None
+        return len(ctx.captured_queries)
+
+    for i in range(2):
+        service(town, f"Post-scuola {i}", "post_scuola", "lun-ven 16:30-18:30", km_north=i / 10)
+    few = count()
+    for i in range(2, 30):
+        service(town, f"Post-scuola {i}", "post_scuola", "lun-ven 16:30-18:30", km_north=i / 10)
+    assert count() == few
+
+
+def test_planner_for_an_elderly_relative(town: Any, client: Client) -> None:
+    service(town, "Centro diurno", "centro_diurno_anziani", "lun-ven 08:30-17:30", km_north=0.2)
+    service(town, "Assistenza domiciliare", "assistenza_domiciliare", "lun-sab 08:00-20:00", km_north=0.3)
+    service(town, "Nido", "nido", "lun-ven 07:30-18:00")  # not for the relative
+    data = {
+        "comune": town.name,
+        "raggio": "5",
+        "settimana": "2026-11-30",
+        "genitore1_orari": "lun-ven 08:00-17:00",
+        "anziano": "on",
+        "anziano_presenze": "lun-ven 12:00-13:00",  # a neighbour comes at lunch
+    }
+    response = client.post(reverse("services:planner"), data)
+    (relative,) = response.context["people"]
+    assert relative["plan"].person.elderly and relative["plan"].needed_minutes == 5 * 480
+    best = relative["proposals"][0]
+    names_ = [s["service"].name for s in best["services"]]
+    assert "Nido" not in names_ and best["uncovered"] == []
