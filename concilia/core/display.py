@@ -28,8 +28,11 @@ def field_value(obj: models.Model, field: models.Field | Any) -> Any:
             return "—"
         return format_html_join(", ", "{}", ((link(i),) for i in items))
     value = getattr(obj, field.name)
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return "—"
+    custom = getattr(obj, f"get_{field.name}_display", None)
+    if custom is not None and isinstance(field, models.JSONField):
+        return custom()  # e.g. a list of codes shown by name
     if getattr(field, "choices", None):
         return getattr(obj, f"get_{field.name}_display")()
     if isinstance(field, models.BooleanField):

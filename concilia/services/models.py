@@ -21,6 +21,7 @@ from concilia.core.models import BaseModel, ValidityMixin, ValidityQuerySet
 from concilia.services.choices import (
     DEFAULT_AGES,
     ELDERLY_KINDS,
+    LANGUAGE_CHOICES,
     WEEKDAYS,
     AuthorisationKind,
     LocationPrecision,
@@ -191,6 +192,10 @@ class Service(ValidityMixin, BaseModel):
         if self.latitude is not None and self.location_precision == LocationPrecision.NONE:
             self.location_precision = LocationPrecision.ADDRESS
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_languages_display(self) -> str:
+        names = dict(LANGUAGE_CHOICES)
+        return ", ".join(names.get(code, code) for code in self.languages or [])
 
     def accepts_age(self, months: int) -> bool:
         lo, hi = self.min_age_months, self.max_age_months

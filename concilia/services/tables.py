@@ -75,6 +75,8 @@ class ClosureTable(tables.Table):
 
 class FeeTable(tables.Table):
     amount_cents = tables.Column(verbose_name=_("amount"))
+    isee_min_cents = tables.Column(verbose_name=_("ISEE from"))
+    isee_max_cents = tables.Column(verbose_name=_("ISEE up to"))
     detail = detail_column("services:fee_detail")
 
     class Meta:
