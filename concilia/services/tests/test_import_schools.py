@@ -133,11 +133,11 @@ def test_import_creates_schools_near_sesto_with_capacity(territory_loaded: None,
     output = _import()
     # then the summary gives the figures
     assert (
-        "Schools: 11870 rows read, 1670 selected; 1666 imported, 0 updated, 0 unchanged, 4 reported "
-        "(0 moved to successor, 4 not imported)." in output
+        "Schools: 11870 rows read, 1670 selected; 1670 imported, 0 updated, 0 unchanged, 4 reported "
+        "(4 moved to successor, 0 not imported)." in output
     )
     services = Service.objects.filter(kind="scuola_infanzia")
-    assert services.count() == 1666
+    assert services.count() == 1670
     # and there are schools with places near Sesto San Giovanni, located at their municipality's point
     sesto = Municipality.objects.current().get(name="Sesto San Giovanni")
     assert sesto.latitude is not None and sesto.longitude is not None
@@ -174,37 +174,44 @@ def test_import_creates_schools_near_sesto_with_capacity(territory_loaded: None,
     assert not services.filter(capacity__isnull=True).exclude(capacity_note="").exists()
 
 
+# The successors of the municipalities merged in 2024 (ISTAT variations; territory.loaders.MERGED_MUNICIPALITIES):
+# Ronago and Uggiate-Trevano → Uggiate con Ronago (M435); Malgesso and Bardello → Bardello con Malgesso e Bregano (M433).
+SUCCESSOR = {"H521": "M435", "L487": "M435", "E856": "M433", "A645": "M433"}
+
+
 @needs_mim
-def test_merged_municipalities_are_reported_not_dropped(territory_loaded: None, db: None, reports: Path) -> None:
+def test_merged_municipalities_move_to_their_successors_and_are_reported(
+    territory_loaded: None, db: None, reports: Path
+) -> None:
     # when the registry is imported
     output = _import()
-    # then each row of a municipality merged in 2024 is in the output, with its reason
+    # then each row of a municipality merged in 2024 is imported under its successor, and said so
     for code, cadastral in MERGED.items():
         line = next(line for line in output.splitlines() if line.startswith(code))
-        assert f"{cadastral}): not imported." in line
-        assert "no installed source names its successor" in line
-        assert not Service.objects.filter(external_code=code).exists()
-    assert "Uggiate-Trevano (L487) is no longer a municipality" in output
+        successor = Municipality.objects.current().get(cadastral_code=SUCCESSOR[cadastral])
+        assert f"{cadastral}): moved to successor {successor.name}." in line
+        assert Service.objects.get(external_code=code).municipality == successor
+    assert "(L487) is no longer a municipality; imported under its successor." in output
     # and in the CSV report, with the values left out of other rows
     with (reports / "import_schools.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    not_imported = {row["school code"]: row for row in rows if row["outcome"] == "not imported"}
-    assert {code: row["cadastral code"] for code, row in not_imported.items()} == MERGED
-    assert all(row["reason"] for row in not_imported.values())
+    moved = {row["school code"]: row for row in rows if row["outcome"] == "moved to successor"}
+    assert {code: row["cadastral code"] for code, row in moved.items()} == MERGED
+    assert all(row["reason"] and row["successor"] for row in moved.values())
     assert sum(row["outcome"] == "imported, a value left out" for row in rows) == 9
 
 
 @needs_mim
-def test_successor_given_moves_the_schools(territory_loaded: None, db: None, reports: Path) -> None:
-    # given the successors of Ronago and Uggiate-Trevano (Uggiate con Ronago, M435)
-    uggiate = Municipality.objects.current().get(cadastral_code="M435")
-    # when the registry is imported with them
-    output = _import("--successor", "H521=M435", "--successor", "l487=m435")
-    # then their schools are imported there and reported as moved
-    assert Service.objects.get(external_code="CO1A12800P").municipality == uggiate
-    assert Service.objects.get(external_code="CO1A09600C").provider.municipality == uggiate
-    assert "CO1A12800P" in output and "moved to successor Uggiate con Ronago" in output
-    assert "1668 imported, 0 updated, 0 unchanged, 4 reported (2 moved to successor, 2 not imported)" in output
+def test_successor_given_overrides_the_known_one(territory_loaded: None, db: None, reports: Path) -> None:
+    # given another successor for Ronago (Como, C933), as an administrator may decide
+    como = Municipality.objects.current().get(cadastral_code="C933")
+    # when the registry is imported with it
+    output = _import("--successor", "h521=c933")
+    # then Ronago's school goes there and the others to their known successors
+    assert Service.objects.get(external_code="CO1A12800P").municipality == como
+    assert Service.objects.get(external_code="CO1A09600C").municipality.cadastral_code == "M435"
+    assert "CO1A12800P" in output and "moved to successor Como" in output
+    assert "1670 imported, 0 updated, 0 unchanged, 4 reported (4 moved to successor, 0 not imported)" in output
     # and a successor that is not a current municipality is refused
     with pytest.raises(CommandError, match="Z999 given for H521 is not the cadastral code of a current municipality"):
         _import("--successor", "H521=Z999")
@@ -220,7 +227,7 @@ def test_second_run_changes_nothing(territory_loaded: None, db: None, reports: P
     # when imported again
     output = _import()
     # then every school is unchanged and no row (nor history) was written
-    assert "0 imported, 0 updated, 1666 unchanged, 4 reported" in output
+    assert "0 imported, 0 updated, 1670 unchanged, 4 reported" in output
     assert _snapshot() == before
 
 
@@ -248,7 +255,7 @@ def test_hand_improvements_are_kept_and_registry_changes_applied(
     # when imported again
     output = _import("--dir", str(source))
     # then the renamed school is updated (with its history) and the improvements are kept
-    assert "0 imported, 1 updated, 1665 unchanged" in output
+    assert "0 imported, 1 updated, 1669 unchanged" in output
     renamed = Service.objects.get(external_code="VA1A06500E")
     assert renamed.name == "Asilo Infantile di Fagnano - Ente del Terzo Settore"
     assert renamed.provider.name == renamed.name
