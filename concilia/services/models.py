@@ -248,13 +248,20 @@ class OpeningHours(BaseModel):
         related_name="opening_hours",
         verbose_name=_("period"),
         help_text=_("Leave empty when the hours hold all year."),
+        db_index=False,
     )
 
     class Meta:
         ordering = ["service", "weekday", "opens"]
         verbose_name = _("opening hours")
         verbose_name_plural = _("opening hours")
-        indexes = [models.Index(fields=["weekday", "opens", "closes"], name="services_hours_day")]
+        indexes = [
+            # The search's "open on this day at these hours" looks up one service's ranges: service first.
+            models.Index(fields=["service", "weekday", "opens", "closes"], name="services_hours_service_day"),
+            # Most hours hold all year (no period): an index of the rest only, which SQLite cannot pick
+            # for "period IS NULL" (without statistics it would, and read every row).
+            models.Index(fields=["period"], condition=Q(period__isnull=False), name="services_hours_period"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(closes__gt=models.F("opens")),

@@ -89,37 +89,81 @@ def week_of(rows: Sequence[tuple[int, dt.time, dt.time]]) -> dict[int, list[cove
     return {d: coverage.normalise(v) for d, v in out.items()}
 
 
+@dataclass(frozen=True)
+class _Near:
+    """What choosing candidates needs of a service, read as plain values (no model instances)."""
+
+    pk: int
+    name: str
+    kind: str
+    for_elderly: bool
+    min_age_months: int | None
+    max_age_months: int | None
+    distance_km: float
+
+    def accepts_age(self, months: int) -> bool:
+        lo, hi = self.min_age_months, self.max_age_months
+        return (lo is None or months >= lo) and (hi is None or months <= hi)
+
+
+def _audience(ages: Sequence[int | None]) -> Q:
+    """Services for at least one of the persons: elderly services for ``None``, else those taking the age."""
+    q = Q(pk__in=[])
+    for age in set(ages):
+        if age is None:
+            q |= Q(for_elderly=True)
+        else:
+            q |= (
+                Q(for_elderly=False)
+                & (Q(min_age_months__isnull=True) | Q(min_age_months__lte=age))
+                & (Q(max_age_months__isnull=True) | Q(max_age_months__gte=age))
+            )
+    return q
+
+
 def _services_near(
-    origin: tuple[float, float], radius_km: float, monday: dt.date
-) -> list[tuple[float, models.Service]]:
+    origin: tuple[float, float], radius_km: float, monday: dt.date, ages: Sequence[int | None]
+) -> tuple[list[_Near], dict[int, dict[int, list[coverage.Interval]]]]:
+    """Services within the radius for one of the persons, nearest first, and their hours that week (2 queries)."""
     lat, lon = origin
     dlat = radius_km / 111.0
     dlon = radius_km / (111.0 * max(0.01, math.cos(math.radians(lat))))
     sunday = monday + dt.timedelta(days=6)
-    in_week = Q(period__isnull=True) | Q(period__start__lte=sunday, period__end__gte=monday)
-    qs = (
+    rows = (
         models.Service.objects.published()
         .filter(latitude__range=(lat - dlat, lat + dlat), longitude__range=(lon - dlon, lon + dlon))
+        .filter(_audience(ages))
         .filter(
             ~Exists(models.Period.objects.filter(service=OuterRef("pk")))
             | Exists(models.Period.objects.filter(service=OuterRef("pk"), start__lte=sunday, end__gte=monday))
         )
-        .select_related("municipality", "provider")
-        .prefetch_related(
-            Prefetch(
-                "opening_hours", queryset=models.OpeningHours.objects.filter(in_week).order_by("weekday", "opens")
-            ),
-            Prefetch("offers", queryset=models.Offer.objects.filter(in_week)),
-            "fees",
-        )
+        .order_by()
+        .values_list("pk", "name", "kind", "for_elderly", "min_age_months", "max_age_months", "latitude", "longitude")
     )
     found = []
-    for s in qs:
-        d = distance_km(lat, lon, s.latitude, s.longitude)  # type: ignore[arg-type]
+    for pk, name, kind, elderly, lo, hi, la, lo_ in rows:
+        d = distance_km(lat, lon, la, lo_)  # type: ignore[arg-type]
         if d <= radius_km:
-            found.append((d, s))
-    found.sort(key=lambda x: (x[0], x[1].pk))
-    return found
+            found.append(_Near(pk, name, kind, elderly, lo, hi, d))
+    found.sort(key=lambda n: (n.distance_km, n.pk))
+    in_week = Q(period__isnull=True) | Q(period__start__lte=sunday, period__end__gte=monday)
+    raw: dict[int, list[tuple[int, dt.time, dt.time]]] = defaultdict(list)
+    hours_qs = models.OpeningHours.objects.filter(in_week, service_id__in=[n.pk for n in found]).order_by()
+    for sid, day, opens, closes in hours_qs.values_list("service_id", "weekday", "opens", "closes"):
+        raw[sid].append((day, opens, closes))
+    return found, {sid: week_of(r) for sid, r in raw.items()}
+
+
+def _full_services(ids: set[int], monday: dt.date) -> dict[int, models.Service]:
+    """The chosen candidates with what the page and the prices need (3 queries)."""
+    sunday = monday + dt.timedelta(days=6)
+    in_week = Q(period__isnull=True) | Q(period__start__lte=sunday, period__end__gte=monday)
+    qs = (
+        models.Service.objects.filter(pk__in=ids)
+        .select_related("municipality", "provider")
+        .prefetch_related(Prefetch("offers", queryset=models.Offer.objects.filter(in_week)), "fees")
+    )
+    return {s.pk: s for s in qs}
 
 
 def _weekly_price(service: models.Service, age: int | None) -> int | None:
@@ -149,30 +193,36 @@ def plan(req: PlanRequest) -> PlanResult:
     away = coverage.unavailable(carers)
     m = req.municipality
     origin = (m.latitude, m.longitude) if m.latitude is not None and m.longitude is not None else None
-    near = _services_near(origin, req.radius_km, monday) if origin else []
-    people = []
-    for i, p in enumerate(req.persons):
-        pid = f"p{i}"
-        person = coverage.Person(pid, p.label, week_of(p.covered))
-        need = coverage.needs(person, away)
-        age = None if p.elderly else age_in_months(p.birth_date, monday)  # type: ignore[arg-type]
-        services: dict[str, models.Service] = {}
-        cands = []
-        for d, s in near:
-            if p.elderly != s.for_elderly or (age is not None and not s.accepts_age(age)):
+    ages = [None if p.elderly else age_in_months(p.birth_date, monday) for p in req.persons]  # type: ignore[arg-type]
+    near, hours_of = _services_near(origin, req.radius_km, monday, ages) if origin else ([], {})
+    chosen: list[tuple[coverage.Week, list[_Near]]] = []
+    for p, age in zip(req.persons, ages, strict=True):
+        need = coverage.needs(coverage.Person(f"p{len(chosen)}", p.label, week_of(p.covered)), away)
+        picked: list[_Near] = []
+        for n in near:
+            if p.elderly != n.for_elderly or (age is not None and not n.accepts_age(age)):
                 continue
-            hours = week_of([(h.weekday, h.opens, h.closes) for h in s.opening_hours.all()])
+            hours = hours_of.get(n.pk, {})
             if not any(coverage.intersect(need.get(day, ()), ivs) for day, ivs in hours.items()):
                 continue
-            sid = str(s.pk)
-            services[sid] = s
-            cands.append(coverage.Candidate(sid, s.name, hours, s.kind, round(d, 3), _weekly_price(s, age)))
-            if len(cands) >= MAX_CANDIDATES:
+            picked.append(n)
+            if len(picked) >= MAX_CANDIDATES:
                 break
+        chosen.append((need, picked))
+    full = _full_services({n.pk for _need, picked in chosen for n in picked}, monday) if near else {}
+    people = []
+    for i, (p, age, (need, picked)) in enumerate(zip(req.persons, ages, chosen, strict=True)):
+        services = {str(n.pk): full[n.pk] for n in picked}
+        cands = [
+            coverage.Candidate(
+                str(n.pk), n.name, hours_of[n.pk], n.kind, round(n.distance_km, 3), _weekly_price(full[n.pk], age)
+            )
+            for n in picked
+        ]
         proposals = coverage.plan(need, cands, max_services=3, limit=3)
         people.append(
             PersonPlan(
-                pid,
+                f"p{i}",
                 p,
                 age,
                 need,
