@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -70,8 +71,12 @@ def parse_weekly_hours(text: str) -> list[tuple[int, dt.time, dt.time]]:
     return sorted(rows)
 
 
-def format_weekly_hours(rows: list[tuple[int, dt.time, dt.time]]) -> str:
-    """The inverse of :func:`parse_weekly_hours` (days with the same times are grouped)."""
+def format_weekly_hours(rows: list[tuple[int, dt.time, dt.time]], day_names: Sequence[str] = _SHORT_IT) -> str:
+    """The inverse of :func:`parse_weekly_hours` (days with the same times are grouped).
+
+    ``day_names`` (Monday first) lets a page show the days in its language; the default is the
+    Italian abbreviations that :func:`parse_weekly_hours` reads back.
+    """
     by_day: dict[int, list[str]] = {}
     for day, opens, closes in sorted(rows):
         by_day.setdefault(day, []).append(f"{opens:%H:%M}-{closes:%H:%M}")
@@ -84,6 +89,6 @@ def format_weekly_hours(rows: list[tuple[int, dt.time, dt.time]]) -> str:
             groups.append(([day], times))
     parts = []
     for days, times in groups:
-        name = _SHORT_IT[days[0]] if len(days) == 1 else f"{_SHORT_IT[days[0]]}-{_SHORT_IT[days[-1]]}"
+        name = day_names[days[0]] if len(days) == 1 else f"{day_names[days[0]]}-{day_names[days[-1]]}"
         parts.append(f"{name} {times}")
     return "; ".join(parts)

@@ -80,6 +80,14 @@ class Hit:
     service: models.Service
     distance_km: float | None
 
+    def hours_text(self, day_names: Sequence[str]) -> str:
+        """The all-year weekly hours in one line, e.g. “Mon-Fri 07:30-08:30” (prefetched rows)."""
+        from concilia.services.hours import format_weekly_hours
+
+        return format_weekly_hours(
+            [(h.weekday, h.opens, h.closes) for h in self.service.opening_hours.all()], day_names
+        )
+
 
 @dataclass
 class SearchResult:

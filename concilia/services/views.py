@@ -30,6 +30,19 @@ def map_points(result: selectors.SearchResult) -> list[dict[str, Any]]:
     ]
 
 
+def short_day_names() -> list[str]:
+    return [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
+
+
+def checkbox_options(form: Any, name: str) -> list[dict[str, Any]]:
+    """A multiple-choice field's boxes as plain data: the page draws them without one widget template each."""
+    chosen = {str(v) for v in (form[name].value() or [])}
+    return [
+        {"id": f"id_{name}_{i}", "value": value, "label": label, "checked": str(value) in chosen}
+        for i, (value, label) in enumerate(form.fields[name].choices)
+    ]
+
+
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     result = None
@@ -37,10 +50,16 @@ def search(request: HttpRequest) -> HttpResponse:
         result = selectors.search_services(form.criteria(), page=form.cleaned_data.get("pagina") or 1)
     elif not form.is_bound:
         result = selectors.search_services(selectors.SearchCriteria(), page=1)
+    if result is not None:
+        days = short_day_names()
+        for hit in result.hits:
+            hit.hours = hit.hours_text(days)  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("pagina", None)
     context = {
         "form": form,
+        "day_options": checkbox_options(form, "giorni"),
+        "kind_options": checkbox_options(form, "tipo"),
         "result": result,
         "points": map_points(result) if result else [],
         "query": query.urlencode(),
