@@ -6,6 +6,7 @@ Runs on a fresh SQLite database in a temporary folder (or on ``DATABASE_URL`` if
 wall-clock figures: the first ``load_territory``, the skipped second one, ``load_demo``, then the
 median and 95th percentile of list pages, API lists and exports, served in-process by Django's test
 client (no network). Timings vary with the machine; this is a measuring tool, never a test.
+Then ``benchmarks/catalogue.py --quick`` (``--catalogue full`` for the full size, ``skip`` to leave it out).
 """
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ def timed(fn: Callable[[], object]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=30, help="requests per URL (default 30)")
+    parser.add_argument(
+        "--catalogue",
+        choices=("quick", "full", "skip"),
+        default="quick",
+        help="then the catalogue search and planner benchmark (benchmarks/catalogue.py) at quick or full size",
+    )
     args = parser.parse_args()
 
     os.environ.setdefault("CONCILIA_DATA_DIR", tempfile.mkdtemp(prefix="concilia-bench-"))
@@ -65,6 +72,13 @@ def main() -> None:
         samples = sorted(timed(lambda u=url: client.get(u)) * 1000 for _ in range(args.repeat))
         p95 = samples[min(len(samples) - 1, int(round(0.95 * len(samples))) - 1)]
         print(f"{url:48} {statistics.median(samples):10.1f} {p95:8.1f}")
+
+    if args.catalogue != "skip":
+        from benchmarks import catalogue
+
+        print("\nCatalogue search and care planner through the HTTP server (benchmarks/catalogue.py)")
+        if catalogue.main(["--quick"] if args.catalogue == "quick" else []):
+            raise SystemExit(1)
 
 
 if __name__ == "__main__":
