@@ -62,12 +62,13 @@ def test_generator_and_one_request_of_each_kind(territory: list[Any]) -> None:
     assert (gen.services, gen.offers) == (60, 600)
     assert models.Service.objects.count() == 60 and models.Offer.objects.count() == 600
     assert models.OpeningHours.objects.count() == gen.opening_hours > 60
-    by_town = {t.pk: t for t in territory}
-    for s in models.Service.objects.prefetch_related("opening_hours", "periods"):
+    # (the generator draws from every municipality with residents: the fixture's, or the whole
+    # territory when the session has loaded it)
+    for s in models.Service.objects.select_related("municipality").prefetch_related("opening_hours", "periods"):
         s.full_clean()
         assert s.for_elderly == (s.kind in ELDERLY_KINDS)
         if s.latitude is not None:
-            town = by_town[s.municipality_id]
+            town = s.municipality
             assert selectors.distance_km(town.latitude, town.longitude, s.latitude, s.longitude) <= 2.01
         assert {h.weekday for h in s.opening_hours.all()} <= set(range(6))
         if s.kind == "centro_estivo":
@@ -92,13 +93,15 @@ def test_generator_and_one_request_of_each_kind(territory: list[Any]) -> None:
         _elapsed, figures = session.call(load.planner("planner_api"))
         assert figures["total"] >= 2  # at least one proposal (maybe empty) per child
 
-    # And a wide search finds exactly the located, published services that run on that day
+    # And a wide search finds exactly the located, published services within 20 km that run on that day
     on = dt.date(2026, 12, 1)
+    centre = next(t for t in territory if t.name == "Sesto di prova")
     expected = sum(
         1
         for s in models.Service.objects.prefetch_related("periods")
         if s.is_published
         and s.latitude is not None
+        and selectors.distance_km(centre.latitude, centre.longitude, s.latitude, s.longitude) <= 20
         and (not s.periods.all() or any(p.start <= on <= p.end for p in s.periods.all()))
     )
     wide = (("comune", "Sesto di prova"), ("raggio", "20"), ("dal", f"{on}"))
