@@ -309,6 +309,7 @@ class BadResponse(Exception):
 
 
 _TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+_PROPOSED = re.compile(rb'<li><a href="[^"]*">[^<]*</a> \(')  # a service in a proposal: name, then (kind, km)
 _TOTAL = re.compile(rb'id="results-heading"[^>]*>\s*([\d.,\s\xc2\xa0]+)')
 
 
@@ -394,7 +395,7 @@ def check(call: Call, headers: dict[str, str], content: bytes) -> dict[str, int]
             if f'id="person-p{i}"'.encode() not in content:
                 raise BadResponse(f"{where}: no plan for child {i + 1}")
         plan = content[start:]
-        return {"total": plan.count(b'id="prop-'), "shown": plan.count(b"<li><a href=")}
+        return {"total": plan.count(b'id="prop-'), "shown": len(_PROPOSED.findall(plan))}
     data = json.loads(content)  # planner_api: the shape is the API's; count what a family would see
     people = data.get("people", []) if isinstance(data, dict) else []
     if len(people) != call.children:
@@ -428,10 +429,18 @@ class EndpointFigures:
     errors: list[str] = field(default_factory=list)
     planned: int = 0
     """Requests asked for; more than ``requests`` when the time budget ran out first."""
+    slowest: list[str] = field(default_factory=list)
+    """The slowest requests, for a closer look (milliseconds, results, what was asked)."""
 
     @classmethod
     def of(
-        cls, endpoint: str, seconds: list[float], counts: list[dict[str, int]], errors: list[str], planned: int
+        cls,
+        endpoint: str,
+        seconds: list[float],
+        counts: list[dict[str, int]],
+        errors: list[str],
+        planned: int,
+        calls: Sequence[Call] = (),
     ) -> EndpointFigures:
         ms = [s * 1000 for s in seconds] or [math.nan]
         totals = [c["total"] for c in counts] or [0]
@@ -449,6 +458,11 @@ class EndpointFigures:
             round(statistics.fmean([c["shown"] for c in counts] or [0]), 1),
             errors,
             planned,
+            [
+                f"{seconds[i] * 1000:.0f} ms, {counts[i]['total']} results: {calls[i].method} {calls[i].path} "
+                + urlencode(calls[i].fields)
+                for i in sorted(range(len(calls)), key=lambda i: -seconds[i])[:5]
+            ],
         )
 
 
@@ -465,6 +479,7 @@ def measure(
     seconds: list[float] = []
     counts: list[dict[str, int]] = []
     errors: list[str] = []
+    calls: list[Call] = []
     endpoint = ""
     deadline = time.monotonic() + budget_s
     for i in range(warmup + requests):
@@ -482,7 +497,8 @@ def measure(
         if i >= warmup:
             seconds.append(elapsed)
             counts.append(figures)
-    return EndpointFigures.of(endpoint, seconds, counts, errors, requests)
+            calls.append(call)
+    return EndpointFigures.of(endpoint, seconds, counts, errors, requests, calls)
 
 
 # --- the worker: one backend ---------------------------------------------------------------------
@@ -535,70 +551,73 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
         proc.wait()
 
 
-def query_counts(region: str, today: dt.date) -> dict[str, Any]:
-    """SQL queries of a search page (and API, and planner page) for a small and a large result set."""
+def _family(place: str, radius: int, on: dt.date) -> tuple[tuple[str, str], ...]:
+    return (
+        ("comune", place),
+        ("raggio", str(radius)),
+        ("settimana", f"{on}"),
+        ("genitore1_orari", "lun-ven 08:00-17:30"),
+        ("genitore1_viaggio", "30"),
+        ("genitore2_orari", "lun-ven 08:30-17:00"),
+        ("genitore2_viaggio", "20"),
+        ("figlio1_nascita", f"{on - dt.timedelta(days=4 * 365 + 100)}"),
+        ("figlio1_scuola", "lun-ven 08:30-16:00"),
+        ("figlio2_nascita", f"{on - dt.timedelta(days=8 * 365 + 100)}"),
+        ("figlio2_scuola", "lun-ven 08:30-16:30"),
+    )
+
+
+def query_counts(region: str, today: dt.date, tries: int = 300) -> dict[str, Any]:
+    """SQL queries of a search page, the search API and a planner page, for a small and a large result set.
+
+    Small: the least populated municipality whose 2 km search (nurseries for a one-year-old) finds 1 to
+    19 services, and whose 2 km planner proposes at least one service; large: the most populated one
+    at 20 km. An empty answer would not count: with no service at all some queries are skipped.
+    """
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from benchmarks.catalogue_data import region_places
     from concilia.services import selectors
-    from concilia.territory.models import Municipality
 
     places = sorted(region_places(region), key=lambda p: (p.residents, p.istat_code))
     on = today + dt.timedelta(days=14)
     birth = on - dt.timedelta(days=400)
-    small = None
-    for p in places:
-        c = selectors.SearchCriteria(
-            birth_date=birth, needed_on=on, municipality=Municipality.objects.get(pk=p.id), radius_km=2, kinds=["nido"]
-        )
-        total = selectors.search_services(c).total
-        if 1 <= total < PAGE_SIZE:
-            small = p
+    session = Session(InProcessTransport())
+    session._token()
+
+    def search_fields(code: str, radius: int, kinds: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+        base = (("comune", code), ("raggio", str(radius)), ("nascita", f"{birth}"), ("dal", f"{on}"))
+        return base + tuple(("tipo", k) for k in kinds)
+
+    def measured(call: Call, where: str) -> dict[str, Any]:
+        with CaptureQueriesContext(connection) as ctx:
+            _s, figures = session.call(call)
+        key = "shown" if call.endpoint == "planner" else "total"
+        return {"queries": len(ctx.captured_queries), "results": figures[key], "where": where}
+
+    age = selectors.age_in_months(birth, on)
+    out: dict[str, Any] = {"small": {}, "large": {}}
+    for p in places[:tries]:
+        call = Call("search_api", "GET", SEARCH_API, search_fields(p.istat_code, 2, ("nido",)), 2, age, ("nido",))
+        if 1 <= session.call(call)[1]["total"] < PAGE_SIZE:
+            for endpoint, path in (("search", SEARCH_PAGE), ("search_api", SEARCH_API)):
+                fields = search_fields(p.istat_code, 2, ("nido",))
+                out["small"][endpoint] = measured(
+                    Call(endpoint, "GET", path, fields, 2, age, ("nido",)), f"{p.name} 2 km"
+                )
+            break
+    for p in places[:tries]:
+        call = Call("planner", "POST", PLANNER_PAGE, _family(p.istat_code, 2, on), 2, children=2)
+        if session.call(call)[1]["shown"] >= 1:
+            out["small"]["planner"] = measured(call, f"{p.name} 2 km")
             break
     large = places[-1]
-    out: dict[str, Any] = {}
-    session = Session(InProcessTransport())
-    for label, place, radius, extra in (
-        ("small", small, 2, [("tipo", "nido")]),
-        ("large", large, 20, []),
-    ):
-        if place is None:
-            out[label] = None
-            continue
-        fields = (
-            ("comune", place.istat_code),
-            ("raggio", str(radius)),
-            ("nascita", f"{birth}"),
-            ("dal", f"{on}"),
-            *extra,
-        )
-        row: dict[str, Any] = {"municipality": place.name, "radius_km": radius}
-        for endpoint, path in (("search", SEARCH_PAGE), ("search_api", SEARCH_API)):
-            call = Call(
-                endpoint, "GET", path, fields, radius, selectors.age_in_months(birth, on), tuple(v for k, v in extra)
-            )
-            with CaptureQueriesContext(connection) as ctx:
-                _s, figures = session.call(call)
-            row[endpoint] = {"queries": len(ctx.captured_queries), "results": figures["total"]}
-        planner_fields = (
-            ("comune", place.istat_code),
-            ("raggio", str(min(radius, 10))),
-            ("settimana", f"{on}"),
-            ("genitore1_orari", "lun-ven 08:00-17:30"),
-            ("genitore1_viaggio", "30"),
-            ("genitore2_orari", "lun-ven 08:30-17:00"),
-            ("genitore2_viaggio", "20"),
-            ("figlio1_nascita", f"{on - dt.timedelta(days=4 * 365 + 100)}"),
-            ("figlio1_scuola", "lun-ven 08:30-16:00"),
-            ("figlio2_nascita", f"{on - dt.timedelta(days=8 * 365 + 100)}"),
-            ("figlio2_scuola", "lun-ven 08:30-16:30"),
-        )
-        session._token()
-        with CaptureQueriesContext(connection) as ctx:
-            _s, figures = session.call(Call("planner", "POST", PLANNER_PAGE, planner_fields, children=2))
-        row["planner"] = {"queries": len(ctx.captured_queries), "results": figures["shown"]}
-        out[label] = row
+    for endpoint, path in (("search", SEARCH_PAGE), ("search_api", SEARCH_API)):
+        call = Call(endpoint, "GET", path, search_fields(large.istat_code, 20, ()), 20, age)
+        out["large"][endpoint] = measured(call, f"{large.name} 20 km")
+    call = Call("planner", "POST", PLANNER_PAGE, _family(large.istat_code, 20, on), 20, children=2)
+    out["large"]["planner"] = measured(call, f"{large.name} 20 km")
     return out
 
 
@@ -889,16 +908,17 @@ def report(results: list[dict[str, Any]], info: dict[str, Any], args: argparse.N
     print("\nSQL queries per page, small vs large result set (in-process):")
     problems: list[str] = []
     for r in results:
+        counts = r.get("queries") or {}
         for endpoint in ("search", "search_api", "planner"):
-            small, large = (r.get("queries") or {}).get("small"), (r.get("queries") or {}).get("large")
-            if not small or not large:
+            a, b = counts.get("small", {}).get(endpoint), counts.get("large", {}).get(endpoint)
+            if not a or not b:
+                print(f"  {r['backend']:8} {ENDPOINT_LABELS[endpoint]:13} no small case found")
                 continue
-            a, b = small[endpoint], large[endpoint]
             same = a["queries"] == b["queries"]
             print(
                 f"  {r['backend']:8} {ENDPOINT_LABELS[endpoint]:13} {a['queries']} queries ({a['results']} results, "
-                f"{small['municipality']} {small['radius_km']} km) vs {b['queries']} queries ({b['results']} results, "
-                f"{large['municipality']} {large['radius_km']} km): {'equal' if same else 'DIFFERENT'}"
+                f"{a['where']}) vs {b['queries']} queries ({b['results']} results, {b['where']}): "
+                + ("equal" if same else "DIFFERENT")
             )
             if not same:
                 problems.append(f"{r['backend']} {endpoint}: query count grows with the results")
@@ -912,6 +932,11 @@ def report(results: list[dict[str, Any]], info: dict[str, Any], args: argparse.N
             )
             if f["errors"]:
                 problems.append(f"{r['backend']} {endpoint}: {len(f['errors'])} bad responses, first: {f['errors'][0]}")
+    print("\nSlowest requests (all in --json):")
+    for r in results:
+        for endpoint, f in r.get("endpoints", {}).items():
+            for line in f.get("slowest", [])[:2]:
+                print(f"  {r['backend']:8} {ENDPOINT_LABELS[endpoint]:13} {line[:160]}")
     print("\nMachine: " + ", ".join(f"{k} {v}" for k, v in info.items()))
     print("Databases: " + ", ".join(r["database_version"] for r in results if "database_version" in r))
     for p in problems:
