@@ -405,12 +405,16 @@ def generate(
     today: dt.date = REFERENCE_DATE,
     batch_services: int = BATCH_SERVICES,
     progress: Callable[[str], None] | None = None,
+    places: Sequence[Place] | None = None,
 ) -> Generated:
-    """Write the catalogue (see the module's docstring) and say how many rows of each kind it made."""
+    """Write the catalogue (see the module's docstring) and say how many rows of each kind it made.
+
+    ``places``: the municipalities to spread the services over (default: every one of ``region``).
+    """
     started = time.perf_counter()
     rng = random.Random(seed)
     cal = Calendar.around(today)
-    places = region_places(region)
+    places = list(places) if places is not None else region_places(region)
     if not places:
         raise RuntimeError(f"No municipality of region {region} has coordinates: run load_territory first.")
     weights = [p.children or 1 for p in places]

@@ -55,18 +55,20 @@ def test_offer_counts_sum_exactly() -> None:
 
 
 def test_generator_and_one_request_of_each_kind(territory: list[Any]) -> None:
-    # Given a tiny generated catalogue
-    gen = catalogue_data.generate(services=60, offers=600, seed=7)
+    # Given a tiny generated catalogue over the fixture's towns (whether or not the session loaded the territory)
+    ids = {t.pk for t in territory}
+    places = [p for p in catalogue_data.region_places("03") if p.id in ids]
+    assert len(places) == 3 and all(p.children > 0 for p in places)
+    gen = catalogue_data.generate(services=60, offers=600, seed=7, places=places)
 
     # Then it has exactly what was asked, placed and shaped as the models require
     assert (gen.services, gen.offers) == (60, 600)
     assert models.Service.objects.count() == 60 and models.Offer.objects.count() == 600
     assert models.OpeningHours.objects.count() == gen.opening_hours > 60
-    # (the generator draws from every municipality with residents: the fixture's, or the whole
-    # territory when the session has loaded it)
     for s in models.Service.objects.select_related("municipality").prefetch_related("opening_hours", "periods"):
         s.full_clean()
         assert s.for_elderly == (s.kind in ELDERLY_KINDS)
+        assert s.municipality_id in ids
         if s.latitude is not None:
             town = s.municipality
             assert selectors.distance_km(town.latitude, town.longitude, s.latitude, s.longitude) <= 2.01
