@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Q
 
 from concilia.services import coverage, models, timeline
 from concilia.services.selectors import age_in_months, distance_km
@@ -123,8 +123,8 @@ def _audience(ages: Sequence[int | None]) -> Q:
 
 def _services_near(
     origin: tuple[float, float], radius_km: float, monday: dt.date, ages: Sequence[int | None]
-) -> tuple[list[_Near], dict[int, dict[int, list[coverage.Interval]]]]:
-    """Services within the radius for one of the persons, nearest first, and their hours that week (2 queries)."""
+) -> list[_Near]:
+    """Services within the radius for one of the persons and running that week, nearest first (1 query)."""
     lat, lon = origin
     dlat = radius_km / 111.0
     dlon = radius_km / (111.0 * max(0.01, math.cos(math.radians(lat))))
@@ -146,40 +146,59 @@ def _services_near(
         if d <= radius_km:
             found.append(_Near(pk, name, kind, elderly, lo, hi, d))
     found.sort(key=lambda n: (n.distance_km, n.pk))
-    in_week = Q(period__isnull=True) | Q(period__start__lte=sunday, period__end__gte=monday)
-    raw: dict[int, list[tuple[int, dt.time, dt.time]]] = defaultdict(list)
-    hours_qs = models.OpeningHours.objects.filter(in_week, service_id__in=[n.pk for n in found]).order_by()
-    for sid, day, opens, closes in hours_qs.values_list("service_id", "weekday", "opens", "closes"):
-        raw[sid].append((day, opens, closes))
-    return found, {sid: week_of(r) for sid, r in raw.items()}
+    return found
 
 
-def _full_services(ids: set[int], monday: dt.date) -> dict[int, models.Service]:
-    """The chosen candidates with what the page and the prices need (3 queries)."""
+def _week_hours(ids: Sequence[int], monday: dt.date) -> dict[int, dict[int, list[coverage.Interval]]]:
+    """The opening hours of these services that week, as weeks of intervals (1 query)."""
     sunday = monday + dt.timedelta(days=6)
     in_week = Q(period__isnull=True) | Q(period__start__lte=sunday, period__end__gte=monday)
-    qs = (
-        models.Service.objects.filter(pk__in=ids)
-        .select_related("municipality", "provider")
-        .prefetch_related(Prefetch("offers", queryset=models.Offer.objects.filter(in_week)), "fees")
-    )
-    return {s.pk: s for s in qs}
+    raw: dict[int, list[tuple[int, dt.time, dt.time]]] = defaultdict(list)
+    rows = models.OpeningHours.objects.filter(in_week, service_id__in=ids).order_by()
+    for sid, day, opens, closes in rows.values_list("service_id", "weekday", "opens", "closes"):
+        raw[sid].append((day, opens, closes))
+    return {sid: week_of(r) for sid, r in raw.items()}
 
 
-def _weekly_price(service: models.Service, age: int | None) -> int | None:
+FIRST_READ = 400
+"""Hours are read for the nearest services first; the rest only if someone still lacks candidates."""
+
+
+def _full_services(ids: set[int]) -> dict[int, models.Service]:
+    """The chosen candidates, for the page and the API (1 query)."""
+    return {s.pk: s for s in models.Service.objects.filter(pk__in=ids).select_related("municipality", "provider")}
+
+
+Prices = dict[int, tuple[list[tuple[int, int | None, int | None]], list[int]]]
+
+
+def _prices(ids: set[int], monday: dt.date) -> Prices:
+    """Each service's offers that week (weekly price, ages) and fees (weekly), as plain values (2 queries).
+
+    No ordering (the models' default one joins the services to sort by name) and the week's periods of
+    these services as a subquery (a join would read the whole period table).
+    """
+    sunday = monday + dt.timedelta(days=6)
+    week_periods = models.Period.objects.filter(service_id__in=ids, start__lte=sunday, end__gte=monday)
+    out: Prices = {sid: ([], []) for sid in ids}
+    offers = models.Offer.objects.filter(Q(period__isnull=True) | Q(period__in=week_periods), service_id__in=ids)
+    for sid, cents, lo, hi in offers.order_by().values_list(
+        "service_id", "weekly_cents", "min_age_months", "max_age_months"
+    ):
+        out[sid][0].append((cents, lo, hi))
+    for sid, amount, unit in (
+        models.Fee.objects.filter(service_id__in=ids).order_by().values_list("service_id", "amount_cents", "unit")
+    ):
+        out[sid][1].append(models.weekly_cents(amount, unit, 5, 8, 1))
+    return out
+
+
+def _weekly_price(prices: tuple[list[tuple[int, int | None, int | None]], list[int]], age: int | None) -> int | None:
     """The lowest weekly price of an offer that takes this age; else of a fee; else unknown."""
-    prices = [
-        o.weekly_cents
-        for o in service.offers.all()
-        if age is None
-        or (
-            (o.min_age_months is None or o.min_age_months <= age)
-            and (o.max_age_months is None or o.max_age_months >= age)
-        )
-    ]
-    if prices:
-        return min(prices)
-    fees = [models.weekly_cents(f.amount_cents, f.unit, 5, 8, 1) for f in service.fees.all()]
+    offers, fees = prices
+    fitting = [c for c, lo, hi in offers if age is None or ((lo is None or lo <= age) and (hi is None or hi >= age))]
+    if fitting:
+        return min(fitting)
     return min(fees) if fees else None
 
 
@@ -194,28 +213,35 @@ def plan(req: PlanRequest) -> PlanResult:
     m = req.municipality
     origin = (m.latitude, m.longitude) if m.latitude is not None and m.longitude is not None else None
     ages = [None if p.elderly else age_in_months(p.birth_date, monday) for p in req.persons]  # type: ignore[arg-type]
-    near, hours_of = _services_near(origin, req.radius_km, monday, ages) if origin else ([], {})
-    chosen: list[tuple[coverage.Week, list[_Near]]] = []
-    for p, age in zip(req.persons, ages, strict=True):
-        need = coverage.needs(coverage.Person(f"p{len(chosen)}", p.label, week_of(p.covered)), away)
-        picked: list[_Near] = []
-        for n in near:
-            if p.elderly != n.for_elderly or (age is not None and not n.accepts_age(age)):
-                continue
-            hours = hours_of.get(n.pk, {})
-            if not any(coverage.intersect(need.get(day, ()), ivs) for day, ivs in hours.items()):
-                continue
-            picked.append(n)
-            if len(picked) >= MAX_CANDIDATES:
-                break
-        chosen.append((need, picked))
-    full = _full_services({n.pk for _need, picked in chosen for n in picked}, monday) if near else {}
+    near = _services_near(origin, req.radius_km, monday, ages) if origin else []
+    needs = [
+        coverage.needs(coverage.Person(f"p{i}", p.label, week_of(p.covered)), away) for i, p in enumerate(req.persons)
+    ]
+    picks: list[list[_Near]] = [[] for _p in req.persons]
+    hours_of: dict[int, dict[int, list[coverage.Interval]]] = {}
+    for chunk in (near[:FIRST_READ], near[FIRST_READ:]):  # at most two reads of hours
+        if not chunk or all(len(picked) >= MAX_CANDIDATES for picked in picks):
+            break
+        hours_of.update(_week_hours([n.pk for n in chunk], monday))
+        for p, age, need, picked in zip(req.persons, ages, needs, picks, strict=True):
+            for n in chunk:
+                if len(picked) >= MAX_CANDIDATES:
+                    break
+                if p.elderly != n.for_elderly or (age is not None and not n.accepts_age(age)):
+                    continue
+                hours = hours_of.get(n.pk, {})
+                if any(coverage.intersect(need.get(day, ()), ivs) for day, ivs in hours.items()):
+                    picked.append(n)
+    chosen = list(zip(needs, picks, strict=True))
+    ids = {n.pk for _need, picked in chosen for n in picked}
+    full = _full_services(ids) if ids else {}
+    prices = _prices(ids, monday) if ids else {}
     people = []
     for i, (p, age, (need, picked)) in enumerate(zip(req.persons, ages, chosen, strict=True)):
         services = {str(n.pk): full[n.pk] for n in picked}
         cands = [
             coverage.Candidate(
-                str(n.pk), n.name, hours_of[n.pk], n.kind, round(n.distance_km, 3), _weekly_price(full[n.pk], age)
+                str(n.pk), n.name, hours_of[n.pk], n.kind, round(n.distance_km, 3), _weekly_price(prices[n.pk], age)
             )
             for n in picked
         ]
