@@ -305,7 +305,7 @@ class InProcessTransport:
 
 
 class BadResponse(Exception):
-    pass
+    """A response that is not 200 or not well formed."""
 
 
 _TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
