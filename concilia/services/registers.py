@@ -74,55 +74,32 @@ offers = register(
         select_related=("service", "period"),
     )
 )
-periods = register(
-    Register(
-        model=models.Period,
-        slug="periodi",
-        filterset=filtersets.PeriodFilterSet,
-        table=tables.PeriodTable,
-        serializer=serializers.PeriodSerializer,
-        form=forms.PeriodForm,
-        select_related=("service",),
-        menu=False,
+
+
+def _service_part(model: Any, slug: str, name: str, **extra: Any) -> Register:
+    """A record that hangs off a service (period, hours, closure, fee): listed on the service's page."""
+    return register(
+        Register(
+            model=model,
+            slug=slug,
+            filterset=getattr(filtersets, f"{name}FilterSet"),
+            table=getattr(tables, f"{name}Table"),
+            serializer=getattr(serializers, f"{name}Serializer"),
+            form=getattr(forms, f"{name}Form"),
+            select_related=extra.pop("select_related", ("service",)),
+            menu=False,
+            **extra,
+        )
     )
+
+
+periods = _service_part(models.Period, "periodi", "Period")
+opening_hours = _service_part(
+    models.OpeningHours, "orari", "OpeningHours", select_related=("service", "period"), api_slug="opening-hours"
 )
-opening_hours = register(
-    Register(
-        model=models.OpeningHours,
-        slug="orari",
-        filterset=filtersets.OpeningHoursFilterSet,
-        table=tables.OpeningHoursTable,
-        serializer=serializers.OpeningHoursSerializer,
-        form=forms.OpeningHoursForm,
-        select_related=("service", "period"),
-        menu=False,
-        api_slug="opening-hours",
-    )
-)
-closures = register(
-    Register(
-        model=models.Closure,
-        slug="chiusure",
-        filterset=filtersets.ClosureFilterSet,
-        table=tables.ClosureTable,
-        serializer=serializers.ClosureSerializer,
-        form=forms.ClosureForm,
-        select_related=("service",),
-        menu=False,
-    )
-)
-fees = register(
-    Register(
-        model=models.Fee,
-        slug="tariffe",
-        filterset=filtersets.FeeFilterSet,
-        table=tables.FeeTable,
-        serializer=serializers.FeeSerializer,
-        form=forms.FeeForm,
-        select_related=("service",),
-        menu=False,
-    )
-)
+closures = _service_part(models.Closure, "chiusure", "Closure")
+fees = _service_part(models.Fee, "tariffe", "Fee")
+
 authorisations = register(
     Register(
         model=models.Authorisation,
