@@ -16,8 +16,10 @@ For each backend, in a child process of its own (so that each has its own ``DATA
    (services spread over Lombardy by residents aged 0–14). These times are reported, not measured
    against anything. PostgreSQL gets ``ANALYZE`` after the bulk load, as autovacuum would do shortly;
    SQLite does not (nothing in Concilia runs it), unless ``--sqlite-analyze``.
-2. ``concilia runserver --noreload`` on a free port (no production WSGI server is a dependency; the
-   client sends one request at a time, so the development server's threading does not matter);
+2. the production WSGI server, gunicorn, on a free port: one worker with one thread, since the
+   client sends one request at a time; the search's in-memory index
+   (``concilia/services/search_index.py``) is built in the server by the first warm-up search, and
+   its build time is measured here in-process and reported with the setup;
 3. after warm-up requests, N requests per endpoint with random realistic parameters (a Lombard
    municipality weighted by residents, radius 5/10/20 km, a child of 0–10, some weekdays and hours,
    sometimes a kind; the planner: two working parents with 0–45 min of travel, a 4- and an
@@ -521,7 +523,18 @@ def start_server(log_path: Path) -> tuple[subprocess.Popen[bytes], int]:
     port = _free_port()
     log = log_path.open("wb")
     proc = subprocess.Popen(  # noqa: S603  # our own interpreter and arguments
-        [sys.executable, "-m", "concilia.manage", "runserver", "--noreload", "--skip-checks", f"127.0.0.1:{port}"],
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "concilia.wsgi:application",
+            f"--bind=127.0.0.1:{port}",
+            "--workers=1",  # the client sends one request at a time
+            "--worker-class=gthread",  # keeps connections alive, as a browser's
+            "--threads=1",
+            "--keep-alive=60",
+            "--access-logfile=-",
+        ],
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -740,6 +753,9 @@ def worker(args: argparse.Namespace) -> None:
     setup["generation"] = asdict(gen)
     if connection.vendor == "postgresql" or args.sqlite_analyze:
         setup["analyze_s"] = round(_timed(lambda: connection.cursor().execute("ANALYZE")), 2)
+    from concilia.services import search_index
+
+    setup["search_index_s"] = round(_timed(search_index.get_index), 2)
     print(
         f"[{backend}] generated {gen.services:,} services, {gen.offers:,} offers, {gen.opening_hours:,} opening hours, "
         f"{gen.periods:,} periods, {gen.fees:,} fees, {gen.providers:,} providers in {gen.seconds:.1f} s",
@@ -749,9 +765,9 @@ def worker(args: argparse.Namespace) -> None:
     towns = region_towns(args.region)
     connection.close()
 
-    log_path = Path(os.environ["CONCILIA_DATA_DIR"]) / "runserver.log"
+    log_path = Path(os.environ["CONCILIA_DATA_DIR"]) / "server.log"
     proc, port = start_server(log_path)
-    print(f"[{backend}] runserver on 127.0.0.1:{port}", flush=True)
+    print(f"[{backend}] gunicorn on 127.0.0.1:{port}", flush=True)
     endpoints: dict[str, Any] = {}
     transport = HttpTransport("127.0.0.1", port)
     try:
@@ -899,6 +915,7 @@ def report(results: list[dict[str, Any]], info: dict[str, Any], args: argparse.N
         if "setup" in r:
             s, g = r["setup"], r["setup"]["generation"]
             extra = f", ANALYZE {s['analyze_s']} s" if "analyze_s" in s else ", no ANALYZE"
+            extra += f"; search index built in {s['search_index_s']} s" if "search_index_s" in s else ""
             print(
                 f"  {r['backend']:8} migrate {s['migrate_s']} s, load_territory {s['load_territory_s']} s, "
                 f"catalogue {g['seconds']:.1f} s ({g['services']:,} services, {g['offers']:,} offers, "

@@ -37,6 +37,7 @@ from concilia.network.choices import SECTOR_OF_KIND, OrganisationKind
 from concilia.network.models import Organisation
 from concilia.services import models
 from concilia.services.choices import DEFAULT_AGES, ELDERLY_KINDS, LocationPrecision, PeriodKind, PriceUnit
+from concilia.services.search_index import catalogue_changed
 from concilia.territory.models import Municipality, Population
 
 SEED = 20261123
@@ -559,6 +560,7 @@ def generate(
         totals["vouchers"] += len(voucher_rows)
         if progress:
             progress(f"  {stop:,}/{services:,} services, {totals['offers']:,} offers")
+    catalogue_changed()  # bulk_create sends no signal: the search's index must be rebuilt
     return Generated(
         providers=len(providers),
         services=services,

@@ -9,3 +9,6 @@ class ServicesConfig(AppConfig):
 
     def ready(self) -> None:
         from concilia.services import permissions, registers  # noqa: F401
+        from concilia.services.search_index import connect_signals
+
+        connect_signals()

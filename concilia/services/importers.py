@@ -44,6 +44,7 @@ from concilia.network.choices import SECTOR_OF_KIND, OrganisationKind
 from concilia.network.models import Organisation
 from concilia.services.choices import DEFAULT_AGES, AuthorisationKind, LocationPrecision, ServiceKind
 from concilia.services.models import Authorisation, OpeningHours, Service
+from concilia.services.search_index import catalogue_changed
 from concilia.territory.models import Municipality
 
 M = TypeVar("M", bound=models.Model)
@@ -787,6 +788,7 @@ def _write(plans: list[_Plan], by: Any) -> None:
         ],
         by,
     )
+    catalogue_changed()  # bulk writes send no signal: the search's index must know
 
 
 def write_report(rows: list[ReportedRow], directory: Path) -> Path:

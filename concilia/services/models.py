@@ -385,3 +385,22 @@ class Offer(BaseModel):
         weeks = self.period.weeks if self.period_id and self.period else 1
         self.weekly_cents = weekly_cents(self.price_cents, self.price_unit, len(self.days or []), hours, weeks)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class CatalogueVersion(models.Model):
+    """One row whose token changes whenever the catalogue does (see :mod:`concilia.services.search_index`).
+
+    The search keeps an in-memory index of the published catalogue and rebuilds it when the token it
+    was built from is no longer the current one. A fresh random token per change (not a counter) so
+    that a rolled-back change never leaves a token that a later, different catalogue reuses.
+    """
+
+    token = models.UUIDField(_("token"))
+    changed_at = models.DateTimeField(_("changed at"))
+
+    class Meta:
+        verbose_name = _("catalogue version")
+        verbose_name_plural = _("catalogue versions")
+
+    def __str__(self) -> str:
+        return f"{self.token} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

@@ -17,6 +17,7 @@ from concilia.network.resources import ChoiceWidget, MunicipalityWidget
 from concilia.services.choices import ServiceKind
 from concilia.services.hours import format_weekly_hours, parse_weekly_hours
 from concilia.services.models import OpeningHours, Service
+from concilia.services.search_index import catalogue_changed
 
 
 class ProviderWidget(widgets.ForeignKeyWidget):
@@ -111,6 +112,7 @@ class ServiceResource(BaseResource):
             OpeningHours.objects.bulk_create(
                 OpeningHours(service=instance, weekday=d, opens=a, closes=b) for d, a, b in hours
             )
+            catalogue_changed()  # bulk_create sends no signal
 
     def dehydrate_hours(self, obj: Service) -> str:
         rows = [(h.weekday, h.opens, h.closes) for h in obj.opening_hours.all() if h.period_id is None]

@@ -1,9 +1,10 @@
 """Reads of the catalogue: the search, a service's weekly schedule, candidates for the planner.
 
-The search runs a constant number of SQL queries whatever the number of results: one query filters
-by kind, age, voucher, price, period and hours and returns only (id, latitude, longitude) inside the
-radius's bounding box; distances are computed in Python and sorted; one more query loads the page's
-services with their provider and municipality, and one their opening hours.
+The search runs a constant number of SQL queries whatever the number of results: one reads the
+catalogue's version token, the in-memory index (:mod:`concilia.services.search_index`) filters by
+kind, age, voucher, price, period, hours and distance, then one query loads the page's services
+with their provider and municipality, and one their opening hours. :func:`filtered_services` is the
+same filter in SQL (the reference the index is tested against, and a queryset for other reads).
 """
 
 from __future__ import annotations
@@ -152,36 +153,33 @@ def _page_services(ids: list[int]) -> dict[int, models.Service]:
 
 
 def search_services(c: SearchCriteria, page: int = 1, page_size: int = PAGE_SIZE) -> SearchResult:
-    """Services matching ``c``, nearest first when a place is given (else by name), one page of them."""
-    qs = filtered_services(c)
+    """Services matching ``c``, nearest first when a place is given (else by name), one page of them.
+
+    The filtering runs on the in-memory index (:mod:`concilia.services.search_index`); the page's
+    services are then loaded from the database.
+    """
+    from concilia.services import search_index
+
+    index = search_index.get_index()
+    on = c.needed_on or timezone.localdate()
     origin = c.origin
     notes: list[str] = []
     if origin is None:
-        total = qs.count()
+        ids = search_index.everywhere(index, c, on)
+        total = len(ids)
         pages = max(1, math.ceil(total / page_size))
         page = min(max(1, page), pages)
-        ids = list(qs.order_by("name", "pk").values_list("pk", flat=True)[(page - 1) * page_size : page * page_size])
-        by_id = _page_services(ids)
-        hits = [Hit(by_id[i], None) for i in ids]
+        chosen_ids = ids[(page - 1) * page_size : page * page_size]
+        by_id = _page_services(chosen_ids)
+        hits = [Hit(by_id[i], None) for i in chosen_ids if i in by_id]
         return SearchResult(hits, total, page, pages, None, c.age_months, notes)
-    lat, lon = origin
-    dlat = c.radius_km / 111.0
-    dlon = c.radius_km / (111.0 * max(0.01, math.cos(math.radians(lat))))
-    rows = qs.filter(latitude__range=(lat - dlat, lat + dlat), longitude__range=(lon - dlon, lon + dlon)).values_list(
-        "pk", "latitude", "longitude"
-    )
-    near = []
-    for pk, la, lo in rows:
-        d = distance_km(lat, lon, la, lo)  # type: ignore[arg-type]  # the range filter excludes NULLs
-        if d <= c.radius_km:
-            near.append((d, pk))
-    near.sort()
-    total = len(near)
+    found = search_index.near(index, c, origin[0], origin[1], on)
+    total = len(found)
     pages = max(1, math.ceil(total / page_size))
     page = min(max(1, page), pages)
-    chosen = near[(page - 1) * page_size : page * page_size]
+    chosen = found[(page - 1) * page_size : page * page_size]
     by_id = _page_services([pk for _d, pk in chosen])
-    hits = [Hit(by_id[pk], round(d, 2)) for d, pk in chosen]
+    hits = [Hit(by_id[pk], round(d, 2)) for d, pk in chosen if pk in by_id]
     return SearchResult(hits, total, page, pages, origin, c.age_months, notes)
 
 
