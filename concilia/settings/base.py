@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "concilia.territory",
     "concilia.network",
     "concilia.services",
+    "concilia.programming",
     "concilia.portal",
 ]
 

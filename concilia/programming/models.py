@@ -1,0 +1,727 @@
+"""The programming cycle: plans, calls, proposals, evaluation, rankings, projects and their accounts.
+
+Money is integer euro cents everywhere. Times of calls are aware datetimes (Europe/Rome on screen).
+The budget cascade (Region → plan → call → project) is computed from these rows by
+:mod:`concilia.programming.budget`; writes that commit money go through
+:mod:`concilia.programming.services`, which lock the parent level first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from concilia.core.models import BaseModel
+from concilia.programming.choices import (
+    ActionKind,
+    Admissibility,
+    BudgetCategory,
+    CallKind,
+    CallStatus,
+    FundingKind,
+    PartnerRole,
+    ProjectStatus,
+    ProposalStatus,
+    RankingStatus,
+    ReportStatus,
+)
+
+CENTS = _("(cents)")
+
+
+class Plan(BaseModel):
+    """A network's territorial plan for work–life balance ("Piano territoriale di conciliazione")."""
+
+    network = models.ForeignKey(
+        "network.Network", on_delete=models.PROTECT, related_name="plans", verbose_name=_("network")
+    )
+    title = models.CharField(_("title"), max_length=255)
+    start_year = models.PositiveSmallIntegerField(_("from year"), validators=[MinValueValidator(2000)])
+    end_year = models.PositiveSmallIntegerField(_("to year"), validators=[MinValueValidator(2000)])
+    agency = models.ForeignKey(
+        "network.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coordinated_plans",
+        verbose_name=_("coordinating agency"),
+    )
+    approval_act = models.CharField(_("approval act"), max_length=120, blank=True)
+    approval_date = models.DateField(_("approval date"), null=True, blank=True)
+    objectives = models.TextField(_("objectives"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    source = models.TextField(_("source"), blank=True)
+
+    class Meta:
+        ordering = ["-start_year", "title"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__gte=models.F("start_year")),
+                name="programming_plan_years",
+                violation_error_message=_("The last year cannot precede the first."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def period(self) -> str:
+        return f"{self.start_year}–{self.end_year}" if self.end_year != self.start_year else str(self.start_year)
+
+
+class FundingSource(BaseModel):
+    """Money a plan receives: regional funds, the agency's own, partners' co-financing."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="funding_sources", verbose_name=_("plan"))
+    kind = models.CharField(_("kind"), max_length=20, choices=FundingKind.choices)
+    funder = models.ForeignKey(
+        "network.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("funder"),
+    )
+    amount_cents = models.PositiveBigIntegerField(_("amount (cents)"))
+    act = models.CharField(_("act"), max_length=160, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["plan", "kind", "pk"]
+        verbose_name = _("funding source")
+        verbose_name_plural = _("funding sources")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: € {self.amount_cents / 100:,.2f}"
+
+
+class BudgetLine(BaseModel):
+    """A line of a plan's budget (e.g. alliance projects, governance, communication)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="budget_lines", verbose_name=_("plan"))
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("name"), max_length=200)
+    amount_cents = models.PositiveBigIntegerField(_("amount (cents)"))
+
+    class Meta:
+        ordering = ["plan", "code"]
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "code"],
+                name="programming_budgetline_unique",
+                violation_error_message=_("This plan already has a budget line with this code."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Call(BaseModel):
+    """A call ("bando / avviso"): for alliance projects now; family vouchers, places, registry later."""
+
+    publisher = models.ForeignKey(
+        "network.Organisation", on_delete=models.PROTECT, related_name="published_calls", verbose_name=_("publisher")
+    )
+    network = models.ForeignKey(
+        "network.Network", on_delete=models.PROTECT, related_name="calls", verbose_name=_("network")
+    )
+    plan = models.ForeignKey(
+        Plan, on_delete=models.PROTECT, null=True, blank=True, related_name="calls", verbose_name=_("plan")
+    )
+    budget_line = models.ForeignKey(
+        BudgetLine,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="calls",
+        verbose_name=_("budget line"),
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=CallKind.choices, default=CallKind.ALLIANCE_PROJECTS)
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    title = models.CharField(_("title"), max_length=255)
+    summary = models.TextField(_("summary"), blank=True)
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
+    budget_cents = models.PositiveBigIntegerField(_("budget (cents)"))
+    max_grant_cents = models.PositiveBigIntegerField(_("maximum grant (cents)"), null=True, blank=True)
+    min_cofinancing_percent = models.PositiveSmallIntegerField(
+        _("minimum co-financing (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    rules = models.TextField(
+        _("rules"),
+        blank=True,
+        help_text=_("Eligibility, points and tie-breakers in the call-rules format (YAML), validated on save."),
+    )
+    objections_days = models.PositiveSmallIntegerField(_("days for objections"), default=10)
+    status = models.CharField(
+        _("status"), max_length=24, choices=CallStatus.choices, default=CallStatus.DRAFT, editable=False
+    )
+    source = models.TextField(_("source"), blank=True)
+    is_example = models.BooleanField(_("example record"), default=False)
+
+    class Meta:
+        ordering = ["-opens_at", "title"]
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")),
+                name="programming_call_window",
+                violation_error_message=_("The call must close after it opens."),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_grant_cents__isnull=True) | Q(max_grant_cents__lte=models.F("budget_cents")),
+                name="programming_call_max_grant",
+                violation_error_message=_("The maximum grant cannot exceed the call's budget."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        if self.plan is not None and self.network_id and self.plan.network_id != self.network_id:
+            raise ValidationError({"plan": _("The plan belongs to another network.")})
+        if self.budget_line is not None and self.budget_line.plan_id != self.plan_id:
+            raise ValidationError({"budget_line": _("The budget line belongs to another plan.")})
+        if self.rules.strip():
+            from concilia.programming.rules import validate_rules
+
+            validate_rules(self)
+
+
+class CallEvent(models.Model):
+    """One recorded transition of a call's status, with who made it and why."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="events", verbose_name=_("call"))
+    from_status = models.CharField(_("from"), max_length=24, choices=CallStatus.choices)
+    to_status = models.CharField(_("to"), max_length=24, choices=CallStatus.choices)
+    at = models.DateTimeField(_("at"))
+    by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by")
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["call", "at", "pk"]
+        verbose_name = _("call event")
+        verbose_name_plural = _("call events")
+
+    def __str__(self) -> str:
+        return f"{self.call}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class EvaluationCriterion(BaseModel):
+    """A line of a call's scoring grid: evaluators give 0…``max_points`` with a comment."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("call"))
+    code = models.SlugField(_("code"), max_length=40)
+    label = models.CharField(_("label"), max_length=255)
+    max_points = models.PositiveIntegerField(_("maximum points"), validators=[MinValueValidator(1)])
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["call", "order", "code"]
+        verbose_name = _("evaluation criterion")
+        verbose_name_plural = _("evaluation criteria")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "code"],
+                name="programming_criterion_unique",
+                violation_error_message=_("This call already has a criterion with this code."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} (max {self.max_points})"
+
+
+class Proposal(BaseModel):
+    """An alliance's project proposal to a call (the "domanda" of an alliance)."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("call"))
+    alliance = models.ForeignKey(
+        "network.Alliance", on_delete=models.PROTECT, related_name="proposals", verbose_name=_("alliance")
+    )
+    title = models.CharField(_("title"), max_length=255)
+    summary = models.TextField(_("summary"), blank=True)
+    requested_cents = models.PositiveBigIntegerField(_("grant requested (cents)"), default=0)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ProposalStatus.choices, default=ProposalStatus.DRAFT, editable=False
+    )
+    protocol_number = models.PositiveIntegerField(_("protocol number"), null=True, blank=True, editable=False)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("submitted by"),
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True, editable=False)
+    admissibility = models.CharField(
+        _("admissibility"),
+        max_length=16,
+        choices=Admissibility.choices,
+        default=Admissibility.PENDING,
+        editable=False,
+    )
+    admissibility_reasons = models.JSONField(_("admissibility reasons"), default=list, blank=True, editable=False)
+    admissibility_manual = models.BooleanField(_("decided by hand"), default=False, editable=False)
+
+    class Meta:
+        ordering = ["call", "protocol_number", "pk"]
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "protocol_number"],
+                name="programming_proposal_protocol_unique",
+                violation_error_message=_("This protocol number is already taken in this call."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def protocol(self) -> str:
+        """The protocol as printed on the receipt, e.g. ``ASLMI-2015/0007``."""
+        if self.protocol_number is None:
+            return ""
+        return f"{self.call.code.upper()}/{self.protocol_number:04d}"
+
+
+class ProtocolCounter(models.Model):
+    """The last protocol number given in a call: the row submissions lock to number gaplessly."""
+
+    call = models.OneToOneField(Call, on_delete=models.CASCADE, related_name="protocol_counter", primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("protocol counter")
+        verbose_name_plural = _("protocol counters")
+
+    def __str__(self) -> str:
+        return f"{self.call}: {self.last}"
+
+
+class ProposalAction(BaseModel):
+    """One line of work a proposal plans (services for families, flexible work, a help desk…)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="actions", verbose_name=_("proposal"))
+    kind = models.CharField(_("kind"), max_length=20, choices=ActionKind.choices)
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    starts_on = models.DateField(_("start"), null=True, blank=True)
+    ends_on = models.DateField(_("end"), null=True, blank=True)
+    budget_cents = models.PositiveBigIntegerField(_("budget (cents)"), default=0)
+
+    class Meta:
+        ordering = ["proposal", "starts_on", "pk"]
+        verbose_name = _("proposed action")
+        verbose_name_plural = _("proposed actions")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProposalPartner(BaseModel):
+    """An organisation in a proposal, with its role and what it co-finances."""
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="partners", verbose_name=_("proposal")
+    )
+    organisation = models.ForeignKey(
+        "network.Organisation", on_delete=models.PROTECT, related_name="proposal_roles", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("role"), max_length=12, choices=PartnerRole.choices, default=PartnerRole.PARTNER)
+    cofinancing_cents = models.PositiveBigIntegerField(_("co-financing (cents)"), default=0)
+
+    class Meta:
+        ordering = ["proposal", "role", "organisation__name"]
+        verbose_name = _("proposal partner")
+        verbose_name_plural = _("proposal partners")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "organisation"],
+                name="programming_proposalpartner_unique",
+                violation_error_message=_("This organisation is already a partner of the proposal."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"
+
+
+class ProposalBudgetLine(BaseModel):
+    """A proposal's cost by category; the grant requested and the co-financing together pay them."""
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="budget_lines", verbose_name=_("proposal")
+    )
+    category = models.CharField(_("category"), max_length=16, choices=BudgetCategory.choices)
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    amount_cents = models.PositiveBigIntegerField(_("amount (cents)"))
+
+    class Meta:
+        ordering = ["proposal", "category", "pk"]
+        verbose_name = _("proposal budget line")
+        verbose_name_plural = _("proposal budget lines")
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}: € {self.amount_cents / 100:,.2f}"
+
+
+class Evaluator(BaseModel):
+    """A user assigned to evaluate a call's proposals."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="evaluators", verbose_name=_("call"))
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("user")
+    )
+
+    class Meta:
+        ordering = ["call", "user__username"]
+        verbose_name = _("evaluator")
+        verbose_name_plural = _("evaluators")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "user"],
+                name="programming_evaluator_unique",
+                violation_error_message=_("This user already evaluates this call."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.call}"
+
+
+class ConflictOfInterest(BaseModel):
+    """An evaluator's tie to an organisation: no scoring of proposals it leads or partners."""
+
+    evaluator = models.ForeignKey(
+        Evaluator, on_delete=models.CASCADE, related_name="conflicts", verbose_name=_("evaluator")
+    )
+    organisation = models.ForeignKey(
+        "network.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["evaluator", "organisation__name"]
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluator", "organisation"],
+                name="programming_conflict_unique",
+                violation_error_message=_("This conflict is already declared."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluator.user} ↔ {self.organisation}"
+
+
+class Score(BaseModel):
+    """An evaluator's points for one criterion of one proposal."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="scores", verbose_name=_("proposal"))
+    evaluator = models.ForeignKey(
+        Evaluator, on_delete=models.PROTECT, related_name="scores", verbose_name=_("evaluator")
+    )
+    criterion = models.ForeignKey(
+        EvaluationCriterion, on_delete=models.PROTECT, related_name="scores", verbose_name=_("criterion")
+    )
+    points = models.PositiveIntegerField(_("points"))
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["proposal", "criterion__order", "evaluator"]
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "evaluator", "criterion"],
+                name="programming_score_unique",
+                violation_error_message=_("This evaluator has already scored this criterion."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion.code}: {self.points}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.criterion_id and self.points is not None and self.points > self.criterion.max_points:
+            raise ValidationError(
+                {"points": _("At most %(max)s points for this criterion.") % {"max": self.criterion.max_points}}
+            )
+
+
+class Ranking(models.Model):
+    """A published ranking of a call: immutable once saved; a correction is a new version with a reason."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="rankings", verbose_name=_("call"))
+    version = models.PositiveIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=12, choices=RankingStatus.choices)
+    published_at = models.DateTimeField(_("published at"))
+    published_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by")
+    )
+    reason = models.TextField(_("reason"), blank=True, help_text=_("Why this version corrects the previous one."))
+    objections_until = models.DateTimeField(_("objections until"), null=True, blank=True)
+    rules_digest = models.CharField(_("rules digest"), max_length=64, blank=True)
+    entries = models.JSONField(_("entries"), default=list)
+    result = models.JSONField(_("engine result"), default=dict)
+
+    class Meta:
+        ordering = ["call", "version"]
+        verbose_name = _("ranking")
+        verbose_name_plural = _("rankings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "version"],
+                name="programming_ranking_version_unique",
+                violation_error_message=_("This version of the ranking already exists."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call} · v{self.version} ({self.get_status_display()})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and Ranking.objects.filter(pk=self.pk).exists():
+            raise ValidationError(_("A published ranking cannot be changed: publish a new version with its reason."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValidationError(_("A published ranking cannot be deleted."))
+
+    def get_absolute_url(self) -> str | None:
+        from concilia.core.registry import detail_url
+
+        return detail_url(self)
+
+
+class Project(BaseModel):
+    """A funded project: from a proposal, or recorded from the past (C.I.P., Net & Co…)."""
+
+    proposal = models.OneToOneField(
+        Proposal, on_delete=models.PROTECT, null=True, blank=True, related_name="project", verbose_name=_("proposal")
+    )
+    call = models.ForeignKey(
+        Call, on_delete=models.PROTECT, null=True, blank=True, related_name="projects", verbose_name=_("call")
+    )
+    plan = models.ForeignKey(
+        Plan, on_delete=models.PROTECT, null=True, blank=True, related_name="projects", verbose_name=_("plan")
+    )
+    alliance = models.ForeignKey(
+        "network.Alliance",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("alliance"),
+    )
+    lead = models.ForeignKey(
+        "network.Organisation", on_delete=models.PROTECT, related_name="led_projects", verbose_name=_("lead")
+    )
+    title = models.CharField(_("title"), max_length=255)
+    acronym = models.CharField(_("short name"), max_length=60, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    starts_on = models.DateField(_("start"), null=True, blank=True)
+    ends_on = models.DateField(_("end"), null=True, blank=True)
+    granted_cents = models.PositiveBigIntegerField(_("grant (cents)"), default=0)
+    cofinancing_cents = models.PositiveBigIntegerField(_("co-financing (cents)"), default=0)
+    returned_cents = models.PositiveBigIntegerField(_("returned to the plan (cents)"), default=0, editable=False)
+    status = models.CharField(_("status"), max_length=12, choices=ProjectStatus.choices, default=ProjectStatus.PLANNED)
+    predecessors = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="successors", verbose_name=_("follows")
+    )
+    website = models.URLField(_("website"), blank=True)
+    source = models.TextField(_("source"), blank=True)
+
+    class Meta:
+        ordering = ["-starts_on", "title"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="programming_project_dates",
+                violation_error_message=_("The end cannot precede the start."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProjectPartner(BaseModel):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="partners", verbose_name=_("project"))
+    organisation = models.ForeignKey(
+        "network.Organisation", on_delete=models.PROTECT, related_name="project_roles", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("role"), max_length=12, choices=PartnerRole.choices, default=PartnerRole.PARTNER)
+    cofinancing_cents = models.PositiveBigIntegerField(_("co-financing (cents)"), default=0)
+
+    class Meta:
+        ordering = ["project", "role", "organisation__name"]
+        verbose_name = _("project partner")
+        verbose_name_plural = _("project partners")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "organisation"],
+                name="programming_projectpartner_unique",
+                violation_error_message=_("This organisation is already a partner of the project."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"
+
+
+class ProjectAction(BaseModel):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="actions", verbose_name=_("project"))
+    kind = models.CharField(_("kind"), max_length=20, choices=ActionKind.choices)
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    starts_on = models.DateField(_("start"), null=True, blank=True)
+    ends_on = models.DateField(_("end"), null=True, blank=True)
+    budget_cents = models.PositiveBigIntegerField(_("budget (cents)"), default=0)
+
+    class Meta:
+        ordering = ["project", "starts_on", "pk"]
+        verbose_name = _("project action")
+        verbose_name_plural = _("project actions")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ExpenseReport(BaseModel):
+    """A project's expense report ("rendicontazione") for a period."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="expense_reports", verbose_name=_("project")
+    )
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.DRAFT, editable=False
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, editable=False)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["project", "period_start"]
+        verbose_name = _("expense report")
+        verbose_name_plural = _("expense reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="programming_report_period",
+                violation_error_message=_("The end cannot precede the start."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.period_start:%d/%m/%Y}–{self.period_end:%d/%m/%Y}"
+
+
+class ExpenseLine(BaseModel):
+    """One expense claimed against the grant, approved fully or partly with a reason."""
+
+    report = models.ForeignKey(ExpenseReport, on_delete=models.CASCADE, related_name="lines", verbose_name=_("report"))
+    category = models.CharField(_("category"), max_length=16, choices=BudgetCategory.choices)
+    description = models.CharField(_("description"), max_length=255)
+    amount_cents = models.PositiveBigIntegerField(_("amount claimed (cents)"))
+    approved_cents = models.PositiveBigIntegerField(_("amount approved (cents)"), null=True, blank=True, editable=False)
+    decision_reason = models.TextField(_("reason"), blank=True, editable=False)
+    document = models.FileField(_("document"), upload_to="expenses/%Y/", blank=True)
+
+    class Meta:
+        ordering = ["report", "category", "pk"]
+        verbose_name = _("expense line")
+        verbose_name_plural = _("expense lines")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(approved_cents__isnull=True) | Q(approved_cents__lte=models.F("amount_cents")),
+                name="programming_expense_approved_le_claimed",
+                violation_error_message=_("The approved amount cannot exceed the amount claimed."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Indicator(BaseModel):
+    """A project indicator with its target and the value achieved."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("project"))
+    name = models.CharField(_("name"), max_length=255)
+    unit = models.CharField(_("unit"), max_length=60, blank=True)
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2, null=True, blank=True)
+    achieved = models.DecimalField(_("achieved"), max_digits=14, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["project", "name"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Document(BaseModel):
+    """A document of a plan, a call or a project (the plan's PDF, the call's text, a deliberation)."""
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, null=True, blank=True, related_name="documents", verbose_name=_("plan")
+    )
+    call = models.ForeignKey(
+        Call, on_delete=models.CASCADE, null=True, blank=True, related_name="documents", verbose_name=_("call")
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, null=True, blank=True, related_name="documents", verbose_name=_("project")
+    )
+    title = models.CharField(_("title"), max_length=255)
+    file = models.FileField(_("file"), upload_to="documents/%Y/", blank=True)
+    url = models.URLField(_("address"), blank=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(plan__isnull=False, call__isnull=True, project__isnull=True)
+                    | Q(plan__isnull=True, call__isnull=False, project__isnull=True)
+                    | Q(plan__isnull=True, call__isnull=True, project__isnull=False)
+                ),
+                name="programming_document_one_owner",
+                violation_error_message=_("A document belongs to one plan, call or project."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
