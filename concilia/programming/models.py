@@ -200,6 +200,31 @@ class Call(BaseModel):
             from concilia.programming.rules import validate_rules
 
             validate_rules(self)
+        self._clean_reserved_budget()
+
+    def _clean_reserved_budget(self) -> None:
+        """A call that reserves its budget on a plan may grow (or move) only within the plan's residual."""
+        from concilia.programming.choices import BUDGET_RESERVED
+
+        if self.pk is None or self.plan is None or self.status not in BUDGET_RESERVED:
+            return
+        stored = Call.objects.filter(pk=self.pk).values_list("budget_cents", "plan_id").first()
+        if stored is None:
+            return
+        old_budget, old_plan = stored
+        if self.plan_id == old_plan and self.budget_cents <= old_budget:
+            return
+        from concilia.programming.budget import plan_figures
+        from concilia.programming.receipts import euro
+
+        available = plan_figures(self.plan).residual + (old_budget if self.plan_id == old_plan else 0)
+        if self.budget_cents > available:
+            raise ValidationError(
+                {
+                    "budget_cents": _("The plan can reserve at most %(amount)s for this call.")
+                    % {"amount": euro(available)}
+                }
+            )
 
 
 class CallEvent(models.Model):

@@ -626,3 +626,14 @@ def test_figures_take_a_fixed_number_of_queries(
     for i in range(3):
         Project.objects.create(lead=world.lead_org, plan=cycle.plan, title=f"P{i}", granted_cents=EURO)
     assert count() == before <= 6
+
+
+def test_an_open_call_grows_only_within_the_plan(world: Any, cycle: SimpleNamespace) -> None:
+    call = services.call_transition(call=cycle.call, to=CallStatus.OPEN, by=world.coordinator)  # 60,000 of 100,000
+    call.budget_cents = 100_001 * EURO
+    with pytest.raises(ValidationError, match="100.000,00"):
+        call.full_clean()
+    call.budget_cents = 100_000 * EURO
+    call.full_clean()
+    call.save()
+    assert budget.plan_figures(cycle.plan).residual == 0
