@@ -499,6 +499,16 @@ class Score(BaseModel):
             )
 
 
+class RankingQuerySet(models.QuerySet):
+    """Rankings are only ever added: bulk updates and deletes are refused as ``save``/``delete`` are."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise ValidationError(_("A published ranking cannot be changed: publish a new version with its reason."))
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ValidationError(_("A published ranking cannot be deleted."))
+
+
 class Ranking(models.Model):
     """A published ranking of a call: immutable once saved; a correction is a new version with a reason."""
 
@@ -514,6 +524,8 @@ class Ranking(models.Model):
     rules_digest = models.CharField(_("rules digest"), max_length=64, blank=True)
     entries = models.JSONField(_("entries"), default=list)
     result = models.JSONField(_("engine result"), default=dict)
+
+    objects = RankingQuerySet.as_manager()
 
     class Meta:
         ordering = ["call", "version"]

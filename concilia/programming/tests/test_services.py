@@ -479,6 +479,10 @@ def test_a_published_ranking_is_immutable_and_corrections_add_versions(
     with pytest.raises(ValidationError):
         v1.delete()
     with pytest.raises(ValidationError):
+        Ranking.objects.filter(pk=v1.pk).update(reason="ritoccata")
+    with pytest.raises(ValidationError):
+        Ranking.objects.filter(pk=v1.pk).delete()
+    with pytest.raises(ValidationError):
         services.ranking_publish(call=r.call, status=RankingStatus.PROVISIONAL, by=world.coordinator, now=r.t0)
     # an objection is upheld: the second proposal lacked a signature
     services.admissibility_set(proposal=r.second, admissible=False, reason="Firma mancante", by=world.coordinator)
