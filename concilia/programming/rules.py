@@ -11,10 +11,15 @@ Fields of a proposal (integers unless said; the grant requested is the engine's 
 ``requested_cents``, not a field):
 
 * ``total_cost_cents``, ``cofinancing_cents``, ``cofinancing_percent``;
-* ``partner_count``, ``action_count``, ``action_kinds`` (string, comma-separated);
+* ``partner_count`` (the proposal's partners besides the alliance's lead), ``action_count``,
+  ``action_kinds`` (string: the distinct kinds, sorted and comma-separated);
 * ``lead_kind`` (string: the lead organisation's kind), ``lead_municipality`` (string: ISTAT code);
 * ``score_<criterion code>``: the evaluators' average for that criterion in **hundredths of a
-  point** (18.5 points → 1850), missing until someone scores it.
+  point**, rounded half up (18.5 points → 1850; 12.125 → 1213), missing until someone scores it.
+
+``cofinancing_cents`` is the total cost (the proposal's budget lines) less the grant requested, and
+``cofinancing_percent`` its share of the total cost, rounded down (so ``at_least`` a whole percentage
+agrees with the exact check made on submission). See ``services.proposals_fields``.
 """
 
 from __future__ import annotations
