@@ -33,6 +33,16 @@ ACCOUNTS: list[tuple[str, str, str, list[tuple[Role, str | None, str | None]]]] 
     ("capofila.sesto", "Capofila", "Net & Co", [(Role.ALLIANCE_LEAD, None, "Comune di Sesto San Giovanni")]),
     ("assemi", "Capofila", "A.S.S.E.MI.", [(Role.ALLIANCE_LEAD, None, "A.S.S.E.MI. – Azienda Sociale Sud Est Milano")]),
     ("famiglie.dintorni", "Referente", "Famiglie e dintorni", [(Role.SERVICE_PROVIDER, None, "Famiglie e dintorni")]),
+    # The worked example call of the ATS Val Padana network (programming/data/demo.yaml): the lead of
+    # an example alliance of that network, who completes and submits its draft proposal, and an
+    # evaluator, who needs no role (the call's Evaluator row, made by the programming demo, is enough).
+    (
+        "capofila.valpadana",
+        "Capofila",
+        "Esempio Casalasco",
+        [(Role.ALLIANCE_LEAD, None, "Esempio – Azienda pubblica di servizi alla persona del Casalasco")],
+    ),
+    ("valutatore", "Valutatore", "Esempio", []),
 ]
 
 

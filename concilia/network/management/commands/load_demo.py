@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from concilia.accounts import demo as accounts_demo
 from concilia.network import demo as network_demo
+from concilia.programming import demo as programming_demo
 from concilia.services import demo as services_demo
 
 
@@ -26,6 +27,7 @@ LOADERS: list[Loader] = [
     network_demo.load,
     accounts_demo.load,
     services_demo.load,
+    programming_demo.load,
 ]
 
 
