@@ -552,6 +552,9 @@ def score_set(
     """The evaluator gives ``points`` (0…maximum) on one criterion of one proposal, during evaluation."""
     if by is not None and getattr(by, "pk", None) != evaluator.user_id and not scope_of(by).is_admin:
         raise PermissionDenied(_("Only the evaluator may give their own scores."))
+    proposal = Proposal.objects.select_related("call", "alliance").get(
+        pk=proposal.pk
+    )  # current status, not a stale copy
     if not (proposal.call_id == evaluator.call_id == criterion.call_id):
         raise ValidationError(_("The proposal, the evaluator and the criterion belong to different calls."))
     if proposal.call.status != CallStatus.EVALUATION:

@@ -641,3 +641,22 @@ def test_an_open_call_grows_only_within_the_plan(world: Any, cycle: SimpleNamesp
     call.full_clean()
     call.save()
     assert budget.plan_figures(cycle.plan).residual == 0
+
+
+def test_ranking_reads_a_fixed_number_of_queries(world: Any, cycle: SimpleNamespace) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    call = services.call_transition(call=cycle.call, to=CallStatus.OPEN, by=world.coordinator)
+
+    def queries() -> int:
+        set_status(call, CallStatus.OPEN)
+        services.proposal_submit(proposal=new_proposal(world, call), by=world.lead)
+        Proposal.objects.filter(call=call).update(admissibility=Admissibility.ADMISSIBLE)
+        with CaptureQueriesContext(connection) as ctx:
+            result = services.ranking_compute(call)
+        assert len(result.entries) == Proposal.objects.filter(call=call).count()
+        return len(ctx)
+
+    first = queries()
+    assert [queries() for _ in range(3)] == [first] * 3
