@@ -14,6 +14,7 @@ urlpatterns = [
     path("territorio/", include("concilia.territory.urls")),
     path("rete/", include("concilia.network.urls")),
     path("catalogo/", include("concilia.services.urls")),
+    path("programmazione/", include("concilia.programming.urls")),
     path("api/", include("concilia.core.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

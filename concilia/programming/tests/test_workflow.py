@@ -1,0 +1,145 @@
+"""The whole cycle through the workflow pages, as its users click it: open, submit, score, rank, fund."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from concilia.core.testing import factories as f
+from concilia.programming import budget, services
+from concilia.programming.choices import ActionKind, BudgetCategory, CallStatus, RankingStatus
+from concilia.programming.models import CallEvent, Project, Proposal, Ranking, Score
+from concilia.programming.tests import factories as pf
+
+pytestmark = pytest.mark.django_db
+EURO = 100
+
+
+def client_for(user: Any) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def post(c: Client, name: str, pk: int, data: dict[str, Any] | None = None, expect: int = 302) -> Any:
+    with translation.override("it"):
+        response = c.post(reverse(f"programming:{name}", args=[pk]), data or {})
+    assert response.status_code == expect, response.content.decode()[:3000]
+    return response
+
+
+def draft_proposal(world: Any, call: Any, requested: int = 20_000 * EURO) -> Proposal:
+    p = services.proposal_create(call=call, alliance=world.alliance, title="Conciliare in rete", by=world.lead)
+    services.proposal_update(proposal=p, by=world.lead, requested_cents=requested)
+    services.proposal_partner_add(
+        proposal=p, organisation=world.provider_org, cofinancing_cents=12_000 * EURO, by=world.lead
+    )
+    services.proposal_action_add(
+        proposal=p,
+        kind=ActionKind.FAMILY_SERVICES,
+        title="Pre e post scuola",
+        budget_cents=32_000 * EURO,
+        by=world.lead,
+    )
+    services.proposal_budget_line_add(
+        proposal=p, category=BudgetCategory.SERVICES, amount_cents=32_000 * EURO, by=world.lead
+    )
+    return p
+
+
+def test_the_whole_cycle_through_the_pages(world: Any) -> None:
+    plan = pf.PlanFactory(network=world.network)
+    pf.FundingSourceFactory(plan=plan, amount_cents=100_000 * EURO)
+    call = pf.CallFactory(plan=plan, network=world.network, publisher=world.lead_org, objections_days=0)
+    quality = pf.CriterionFactory(call=call, code="qualita", label="Qualità del progetto", max_points=30, order=1)
+    network = pf.CriterionFactory(call=call, code="rete", label="Rete di partner", max_points=20, order=2)
+    evaluator = f.UserFactory(username="valutatrice")
+    conflicted = f.UserFactory(username="valutatore-in-conflitto")
+    services.evaluator_assign(call=call, user=evaluator, by=world.coordinator)
+    other = services.evaluator_assign(call=call, user=conflicted, by=world.coordinator)
+    services.conflict_declare(evaluator=other, organisation=world.provider_org, note="Socio", by=conflicted)
+    coordinator, lead = client_for(world.coordinator), client_for(world.lead)
+
+    # A draft call is invisible to the lead; the coordinator opens it, and the change is recorded.
+    post(lead, "call_status", call.pk, {"to": CallStatus.OPEN}, expect=404)
+    post(coordinator, "call_status", call.pk, {"to": CallStatus.OPEN, "note": "Apertura"})
+    call.refresh_from_db()
+    assert call.status == CallStatus.OPEN
+    assert CallEvent.objects.get(call=call).by == world.coordinator
+    assert budget.plan_figures(plan).committed == call.budget_cents
+    post(lead, "call_status", call.pk, {"to": CallStatus.CLOSED}, expect=403)  # visible now, still not theirs
+
+    # An illegal jump is refused on the page, in Italian, and changes nothing.
+    page = post(coordinator, "call_status", call.pk, {"to": CallStatus.FINAL_RANKING}, expect=400)
+    body = page.content.decode()
+    assert "non è tra quelle disponibili" in body, body[body.find('<form method="post" class="mb-4"') :][:1500]
+
+    proposal = draft_proposal(world, call)
+    post(lead, "proposal_submit", proposal.pk)
+    proposal.refresh_from_db()
+    assert proposal.protocol_number == 1 and proposal.submitted_at is not None
+    receipt = lead.get(reverse("programming:proposal_receipt", args=[proposal.pk]))
+    assert receipt.status_code == 200 and receipt.content.startswith(b"%PDF")
+    # Submitted: no second submission, no change.
+    page = post(lead, "proposal_submit", proposal.pk, expect=400)
+    assert proposal.protocol in page.content.decode() or "già" in page.content.decode()
+
+    # The deadline passes; the coordinator closes the call, starts the evaluation, checks admissibility.
+    Proposal.objects.filter(pk=proposal.pk)  # (the proposal stays as submitted)
+    type(call).objects.filter(pk=call.pk).update(closes_at=timezone.now() - dt.timedelta(seconds=1))
+    post(coordinator, "call_status", call.pk, {"to": CallStatus.CLOSED})
+    post(coordinator, "call_status", call.pk, {"to": CallStatus.EVALUATION})
+    post(coordinator, "call_admissibility", call.pk)
+    proposal.refresh_from_db()
+    assert proposal.admissibility == "admissible", proposal.admissibility_reasons
+
+    # The evaluator scores; the one with a conflict cannot; points above the maximum are refused.
+    scorer = client_for(evaluator)
+    grid = scorer.get(reverse("programming:proposal_score", args=[proposal.pk]))
+    assert grid.status_code == 200 and "Qualità del progetto" in grid.content.decode()
+    fields = {f"points_{quality.pk}": 31, f"points_{network.pk}": 15}
+    post(scorer, "proposal_score", proposal.pk, fields, expect=400)
+    assert not Score.objects.exists()
+    fields[f"points_{quality.pk}"] = 27
+    post(scorer, "proposal_score", proposal.pk, {**fields, f"comment_{quality.pk}": "Solido"})
+    assert sorted(Score.objects.values_list("points", flat=True)) == [15, 27]
+    post(client_for(conflicted), "proposal_score", proposal.pk, {**fields}, expect=403)
+    assert Score.objects.count() == 2
+
+    # Provisional then final ranking; the project is created and its grant subtracted.
+    post(coordinator, "call_publish_ranking", call.pk, {"status": RankingStatus.PROVISIONAL})
+    post(coordinator, "call_publish_ranking", call.pk, {"status": RankingStatus.FINAL})
+    call.refresh_from_db()
+    assert call.status == CallStatus.FINAL_RANKING
+    assert list(Ranking.objects.filter(call=call).values_list("version", "status")) == [
+        (1, "provisional"),
+        (2, "final"),
+    ]
+    project = Project.objects.get(proposal=proposal)
+    assert project.granted_cents == 20_000 * EURO and project.lead == world.lead_org
+    assert budget.call_figures(call).committed == 20_000 * EURO
+    assert budget.call_figures(call).residual == call.budget_cents - 20_000 * EURO
+    plan_figures = budget.plan_figures(plan)
+    assert plan_figures.committed == 20_000 * EURO  # the rest of the call went back to the plan
+    assert plan_figures.residual == 80_000 * EURO
+
+    # A correction needs a reason; with one it is version 3, and the earlier versions stay.
+    page = post(coordinator, "call_publish_ranking", call.pk, {"status": RankingStatus.FINAL}, expect=400)
+    assert "motivazione" in page.content.decode()
+    post(coordinator, "call_publish_ranking", call.pk, {"status": RankingStatus.FINAL, "reason": "Errore materiale"})
+    assert Ranking.objects.filter(call=call).count() == 3
+
+
+def test_steps_need_a_login_and_visibility(world: Any, client: Client) -> None:
+    plan = pf.PlanFactory(network=world.network)
+    call = pf.CallFactory(plan=plan, network=world.network, publisher=world.lead_org)
+    url = reverse("programming:call_status", args=[call.pk])
+    assert client.get(url).status_code == 302  # to the login page
+    assert client_for(world.other_lead).post(url, {"to": CallStatus.OPEN}).status_code in (403, 404)
+    call.refresh_from_db()
+    assert call.status == CallStatus.DRAFT

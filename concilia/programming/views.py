@@ -1,0 +1,228 @@
+"""The workflow steps of the programming cycle, as pages: one base class, one small class per step.
+
+Each step shows a form (or a confirmation) on GET and calls one function of ``services.py`` on POST.
+The services check who may do what (they raise ``PermissionDenied``) and what the rules allow (they
+raise ``ValidationError``, shown on the form in the user's language); nothing changes on error.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from concilia.core.permissions import restrict
+from concilia.programming import receipts, services, workflow_forms
+from concilia.programming.models import Call, Evaluator, Proposal, Score
+
+
+class WorkflowStep(LoginRequiredMixin, View):
+    """A step on one object: the object must be visible to the user; the service decides the rest."""
+
+    model: ClassVar[type[models.Model]]
+    title: ClassVar[Any]
+    intro: ClassVar[Any] = ""
+    button: ClassVar[Any] = gettext_lazy("Confirm")
+    form_class: ClassVar[type[forms.Form]] = workflow_forms.ConfirmForm
+    template_name = "workflow/step.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.load(request, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def load(self, request: HttpRequest, pk: int) -> None:
+        self.object = get_object_or_404(restrict(self.model._default_manager.all(), request.user, "view"), pk=pk)
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {}
+
+    def perform(self, form: forms.Form) -> str:
+        """Do the step; return the success message."""
+        raise NotImplementedError
+
+    def success_url(self) -> str:
+        return str(self.object.get_absolute_url())  # type: ignore[attr-defined]
+
+    def context(self, form: forms.Form) -> dict[str, Any]:
+        return {
+            "form": form,
+            "object": self.object,
+            "title": self.title,
+            "intro": self.intro,
+            "button": self.button,
+        }
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return render(request, self.template_name, self.context(self.form_class(**self.form_kwargs())))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        form = self.form_class(request.POST, **self.form_kwargs())
+        if form.is_valid():
+            try:
+                message = self.perform(form)
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for field, errors in exc.error_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, exc)
+            else:
+                messages.success(request, message)
+                return HttpResponseRedirect(self.success_url())
+        return render(request, self.template_name, self.context(form), status=400)
+
+
+class CallStatusView(WorkflowStep):
+    model = Call
+    title = gettext_lazy("Change the status of the call")
+    intro = gettext_lazy(
+        "Only the next status is allowed; the change is recorded with your name, the time and the note."
+    )
+    button = gettext_lazy("Change status")
+    form_class = workflow_forms.CallStatusForm
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"call": self.object}
+
+    def perform(self, form: forms.Form) -> str:
+        call = services.call_transition(
+            call=self.object, to=form.cleaned_data["to"], by=self.request.user, note=form.cleaned_data["note"]
+        )
+        return _("The call is now “%(status)s”.") % {"status": call.get_status_display()}
+
+
+class AdmissibilityCheckView(WorkflowStep):
+    model = Call
+    title = gettext_lazy("Check admissibility")
+    intro = gettext_lazy(
+        "The eligibility rules of the call are applied to every submitted proposal; decisions taken by hand are kept."
+    )
+    button = gettext_lazy("Check the proposals")
+
+    def perform(self, form: forms.Form) -> str:
+        count = services.admissibility_check(call=self.object, by=self.request.user)
+        return _("%(count)s proposals checked.") % {"count": count}
+
+
+class RankingPublishView(WorkflowStep):
+    model = Call
+    title = gettext_lazy("Publish the ranking")
+    intro = gettext_lazy(
+        "The engine computes the ranking from the rules and the scores. A published ranking cannot be changed: "
+        "a correction is a new version with its reason, and every version stays visible. Publishing the final "
+        "ranking funds the proposals down the ranking until the budget ends, and creates their projects."
+    )
+    button = gettext_lazy("Publish")
+    form_class = workflow_forms.RankingPublishForm
+
+    def perform(self, form: forms.Form) -> str:
+        ranking = services.ranking_publish(
+            call=self.object,
+            status=form.cleaned_data["status"],
+            by=self.request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        return _("Ranking published (version %(version)s).") % {"version": ranking.version}
+
+
+class ProposalSubmitView(WorkflowStep):
+    model = Proposal
+    title = gettext_lazy("Submit the proposal")
+    intro = gettext_lazy(
+        "Once submitted, the proposal gets its protocol number and can no longer be changed; "
+        "it can be withdrawn until the call closes."
+    )
+    button = gettext_lazy("Submit")
+
+    def perform(self, form: forms.Form) -> str:
+        proposal = services.proposal_submit(proposal=self.object, by=self.request.user)
+        return _("Proposal submitted: protocol %(protocol)s. The receipt can be downloaded from its page.") % {
+            "protocol": proposal.protocol
+        }
+
+
+class ProposalWithdrawView(WorkflowStep):
+    model = Proposal
+    title = gettext_lazy("Withdraw the proposal")
+    intro = gettext_lazy("A withdrawn proposal keeps its protocol number and is not evaluated.")
+    button = gettext_lazy("Withdraw")
+
+    def perform(self, form: forms.Form) -> str:
+        services.proposal_withdraw(proposal=self.object, by=self.request.user)
+        return _("Proposal withdrawn.")
+
+
+class ProposalAdmissibilityView(WorkflowStep):
+    model = Proposal
+    title = gettext_lazy("Decide admissibility")
+    button = gettext_lazy("Record the decision")
+    form_class = workflow_forms.AdmissibilityForm
+
+    def perform(self, form: forms.Form) -> str:
+        services.admissibility_set(
+            proposal=self.object,
+            admissible=form.cleaned_data["admissible"],
+            reason=form.cleaned_data["reason"],
+            by=self.request.user,
+        )
+        return _("Decision recorded.")
+
+
+class ProposalScoreView(WorkflowStep):
+    """The evaluator's grid for one proposal: points and a comment per criterion."""
+
+    model = Proposal
+    title = gettext_lazy("Score the proposal")
+    intro = gettext_lazy("Give each criterion its points; you can change them until the ranking is published.")
+    button = gettext_lazy("Save the scores")
+    form_class = workflow_forms.ScoreForm  # type: ignore[assignment]
+
+    def load(self, request: HttpRequest, pk: int) -> None:
+        super().load(request, pk)
+        # Only the call's evaluators have a grid to fill.
+        self.evaluator = get_object_or_404(Evaluator, call_id=self.object.call_id, user=request.user)
+
+    def form_kwargs(self) -> dict[str, Any]:
+        criteria = list(self.object.call.criteria.order_by("order", "code"))
+        scores = {s.criterion_id: s for s in Score.objects.filter(proposal=self.object, evaluator=self.evaluator)}
+        return {"criteria": criteria, "scores": scores}
+
+    def perform(self, form: forms.Form) -> str:
+        from django.db import transaction
+
+        with transaction.atomic():
+            for c in form.criteria:  # type: ignore[attr-defined]
+                services.score_set(
+                    proposal=self.object,
+                    evaluator=self.evaluator,
+                    criterion=c,
+                    points=form.cleaned_data[f"points_{c.pk}"],
+                    comment=form.cleaned_data[f"comment_{c.pk}"],
+                    by=self.request.user,
+                )
+        return _("Scores saved.")
+
+
+class ProposalReceiptView(LoginRequiredMixin, View):
+    """The PDF receipt of a submitted proposal (whoever may see the proposal)."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        proposal = get_object_or_404(restrict(Proposal.objects.all(), request.user, "view"), pk=pk)
+        if proposal.protocol_number is None:
+            messages.error(request, _("The proposal has not been submitted: it has no receipt yet."))
+            return HttpResponseRedirect(str(proposal.get_absolute_url()))
+        response = HttpResponse(receipts.proposal_receipt_pdf(proposal), content_type="application/pdf")
+        name = proposal.protocol.replace("/", "-")
+        response["Content-Disposition"] = f'attachment; filename="ricevuta-{name}.pdf"'
+        return response
