@@ -11,5 +11,6 @@ for _reg in registers():
 
 urlpatterns = [
     path("services/", include("concilia.services.api.urls")),
+    path("programming/", include("concilia.programming.api.urls")),
     path("", include(router.urls)),
 ]

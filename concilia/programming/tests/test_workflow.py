@@ -143,3 +143,56 @@ def test_steps_need_a_login_and_visibility(world: Any, client: Client) -> None:
     assert client_for(world.other_lead).post(url, {"to": CallStatus.OPEN}).status_code in (403, 404)
     call.refresh_from_db()
     assert call.status == CallStatus.DRAFT
+
+
+def api(c: Client, path: str, data: dict[str, Any] | None = None, expect: int = 200) -> Any:
+    with translation.override("it"):
+        response = c.post(f"/api/programming/{path}", data or {}, content_type="application/json")
+    assert response.status_code == expect, response.content.decode()[:2000]
+    return response.json() if response["Content-Type"].startswith("application/json") else response
+
+
+def test_the_whole_cycle_through_the_api(world: Any, client: Client) -> None:
+    plan = pf.PlanFactory(network=world.network)
+    pf.FundingSourceFactory(plan=plan, amount_cents=100_000 * EURO)
+    call = pf.CallFactory(plan=plan, network=world.network, publisher=world.lead_org, objections_days=0)
+    pf.CriterionFactory(call=call, code="qualita", label="Qualità", max_points=30, order=1)
+    evaluator = f.UserFactory(username="valutatrice")
+    services.evaluator_assign(call=call, user=evaluator, by=world.coordinator)
+    coordinator, lead, scorer = client_for(world.coordinator), client_for(world.lead), client_for(evaluator)
+
+    assert api(lead, f"calls/{call.pk}/transition/", {"to": "open"}, expect=404)  # a draft is not visible
+    assert api(coordinator, f"calls/{call.pk}/transition/", {"to": "open"})["status"] == "open"
+    bad = api(coordinator, f"calls/{call.pk}/transition/", {"to": "archived"}, expect=400)
+    assert "non può passare" in " ".join(bad["detail"]) or "Archiviato" in " ".join(bad["detail"])
+
+    call.refresh_from_db()
+    proposal = draft_proposal(world, call)
+    submitted = api(lead, f"proposals/{proposal.pk}/submit/")
+    assert submitted["protocol_number"] == 1 and submitted["protocol"].endswith("/0001")
+    receipt = lead.get(f"/api/programming/proposals/{proposal.pk}/receipt/")
+    assert receipt.status_code == 200 and receipt.content.startswith(b"%PDF")
+    assert client.get(f"/api/programming/proposals/{proposal.pk}/receipt/").status_code in (401, 403)
+
+    type(call).objects.filter(pk=call.pk).update(closes_at=timezone.now() - dt.timedelta(seconds=1))
+    api(coordinator, f"calls/{call.pk}/transition/", {"to": "closed"})
+    api(coordinator, f"calls/{call.pk}/transition/", {"to": "evaluation"})
+    checked = api(coordinator, f"calls/{call.pk}/admissibility-check/")
+    assert checked["proposals"][0]["admissibility"] == "admissible"
+    api(scorer, f"proposals/{proposal.pk}/scores/", {"scores": [{"criterion": "nope", "points": 1}]}, expect=400)
+    api(scorer, f"proposals/{proposal.pk}/scores/", {"scores": [{"criterion": "qualita", "points": 31}]}, expect=400)
+    scored = api(scorer, f"proposals/{proposal.pk}/scores/", {"scores": [{"criterion": "qualita", "points": 24}]})
+    assert scored["scores"] == [{"criterion__code": "qualita", "points": 24, "comment": ""}]
+    api(lead, f"proposals/{proposal.pk}/scores/", {"scores": [{"criterion": "qualita", "points": 30}]}, expect=404)
+
+    api(coordinator, f"calls/{call.pk}/publish-ranking/", {"status": "provisional"})
+    final = api(coordinator, f"calls/{call.pk}/publish-ranking/", {"status": "final"})
+    assert final["version"] == 2 and final["projects"][0]["granted_cents"] == 20_000 * EURO
+    figures = client.get(f"/api/programming/calls/{call.pk}/budget/").json()
+    assert figures == {
+        "allocated_cents": call.budget_cents,
+        "committed_cents": 20_000 * EURO,
+        "spent_cents": 0,
+        "residual_cents": call.budget_cents - 20_000 * EURO,
+    }
+    assert client.get(f"/api/programming/plans/{plan.pk}/budget/").json()["residual_cents"] == 80_000 * EURO
