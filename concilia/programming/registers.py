@@ -1,0 +1,425 @@
+"""The programming cycle's registers, each declared once: pages, API and exports follow.
+
+Plans, calls, proposals, rankings and projects are in the menu; the records that hang off them
+(funding sources, budget lines, criteria, events, evaluators, a proposal's actions, partners and
+budget, scores, conflicts of interest, a project's partners, actions, reports and indicators,
+documents) are registers of their own, listed on their parent's page. Call events and rankings are
+read-only: the workflow in :mod:`concilia.programming.services` writes them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from concilia.core.api import ObjectViewSet
+from concilia.core.permissions import can, restrict
+from concilia.core.registry import MENU, Register, Related, register
+from concilia.programming import filtersets, forms, models, tables
+from concilia.programming.api import serializers
+from concilia.programming.choices import CallStatus
+
+
+def _part(model: Any, slug: str, **extra: Any) -> Register:
+    """A record that hangs off a plan, call, proposal or project: listed on its parent's page."""
+    name = model.__name__
+    return register(
+        Register(
+            model=model,
+            slug=slug,
+            filterset=getattr(filtersets, f"{name}FilterSet"),
+            table=getattr(tables, f"{name}Table"),
+            serializer=getattr(serializers, f"{name}Serializer"),
+            form=extra.pop("form", getattr(forms, f"{name}Form", None)),
+            menu=False,
+            **extra,
+        )
+    )
+
+
+def _add(view: str, parent: str) -> Any:
+    return lambda obj: reverse(f"programming:{view}_add") + f"?{parent}={obj.pk}"
+
+
+def read_only_viewset(reg: Register) -> type:
+    """A viewset that only reads: records written by the workflow, never through the API's CRUD."""
+    return type(
+        f"{reg.model.__name__}ViewSet",
+        (ObjectViewSet,),
+        {"register": reg, "__doc__": reg.model.__doc__, "http_method_names": ["get", "head", "options"]},
+    )
+
+
+# --- detail page contexts ----------------------------------------------------------------------
+
+
+def workflow_links(obj: Any, request: HttpRequest, steps: list[tuple[Any, str, str]]) -> list[dict[str, Any]]:
+    """Buttons to the workflow steps (``label, url name, permission``) the user may take on ``obj``.
+
+    A step whose page is not mounted is left out, so the registers stand on their own.
+    """
+    links = []
+    for label, url_name, permission in steps:
+        if not can(request.user, permission, obj):
+            continue
+        try:
+            url = reverse(url_name, args=[obj.pk])
+        except NoReverseMatch:
+            continue
+        links.append({"label": label, "url": url})
+    return links
+
+
+def _plain_rules(call: models.Call) -> Any:
+    from concilia.programming.plain_rules import describe
+
+    try:
+        return describe(call)
+    except (ValidationError, KeyError, TypeError, ValueError):
+        return None
+
+
+CALL_STEPS = [
+    (_("Change status"), "programming:call_status", "keep"),
+    (_("Check admissibility"), "programming:call_admissibility", "keep"),
+    (_("Publish the ranking"), "programming:call_publish_ranking", "keep"),
+]
+PROPOSAL_STEPS = [
+    (_("Submit"), "programming:proposal_submit", "submit"),
+    (_("Withdraw"), "programming:proposal_withdraw", "withdraw"),
+    (_("Score"), "programming:proposal_score", "score"),
+    (_("Decide admissibility"), "programming:proposal_admissibility", "admit"),
+    (_("Receipt (PDF)"), "programming:proposal_receipt", "receipt"),
+]
+
+
+def _call_context(obj: models.Call, request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    # Proposals are never public: the table is there only for who may see some.
+    proposals = restrict(obj.proposals.select_related("call", "alliance"), user, "view")
+    proposal_table = None
+    if proposals.exists():
+        proposal_table = tables.ProposalTable(proposals, prefix="p-", orderable=False)
+    return {
+        "plain_rules": _plain_rules(obj),
+        "workflow": workflow_links(obj, request, CALL_STEPS),
+        "criteria": list(restrict(obj.criteria.all(), user, "view")),
+        "events": list(obj.events.select_related("by")),
+        "documents": list(restrict(obj.documents.all(), user, "view")),
+        "rankings": list(obj.rankings.all()),
+        "proposal_table": proposal_table,
+        "can_add_proposal": obj.status == CallStatus.OPEN and can(user, "add", models.Proposal),
+        "proposal_add_url": reverse("programming:proposal_add") + f"?call={obj.pk}",
+        "can_keep": can(user, "keep", obj),
+        "evaluator_table": tables.EvaluatorTable(
+            restrict(obj.evaluators.select_related("user", "call"), user, "view"), prefix="e-", orderable=False
+        )
+        if can(user, "keep", obj)
+        else None,
+    }
+
+
+def _proposal_context(obj: models.Proposal, request: HttpRequest) -> dict[str, Any]:
+    return {"workflow": workflow_links(obj, request, PROPOSAL_STEPS)}
+
+
+def _project_context(obj: models.Project, request: HttpRequest) -> dict[str, Any]:
+    """Expense reports are not public: their table is shown to the project's lead and coordinators."""
+    may_report = can(request.user, "report", obj)
+    reports = restrict(obj.expense_reports.select_related("project"), request.user, "view")
+    return {
+        "report_table": tables.ExpenseReportTable(reports, prefix="x-", orderable=False) if may_report else None,
+        "report_links": [
+            (_("Add an expense report"), _add("expensereport", "project")(obj)),
+            (_("Add an indicator"), _add("indicator", "project")(obj)),
+            (_("Add a document"), _add("document", "project")(obj)),
+        ]
+        if may_report
+        else [],
+    }
+
+
+def _ranking_context(obj: models.Ranking, request: HttpRequest) -> dict[str, Any]:
+    entries = obj.entries if isinstance(obj.entries, list) else []
+    return {
+        "entries": [e for e in entries if isinstance(e, dict)],
+        "versions": list(models.Ranking.objects.filter(call_id=obj.call_id).order_by("version")),
+    }
+
+
+# --- plans -------------------------------------------------------------------------------------
+
+plans = register(
+    Register(
+        model=models.Plan,
+        slug="piani",
+        filterset=filtersets.PlanFilterSet,
+        table=tables.PlanTable,
+        serializer=serializers.PlanSerializer,
+        form=forms.PlanForm,
+        select_related=("network", "agency"),
+        detail_fields=[
+            "title",
+            "network",
+            "agency",
+            "start_year",
+            "end_year",
+            "approval_act",
+            "approval_date",
+            "objectives",
+            "description",
+            "source",
+        ],  # fmt: skip
+        related=(
+            Related(
+                _("Funding sources"),
+                lambda p: p.funding_sources.select_related("plan", "funder"),
+                tables.FundingSourceTable,
+                _add("fundingsource", "plan"),
+            ),
+            Related(
+                _("Budget lines"),
+                lambda p: p.budget_lines.select_related("plan"),
+                tables.BudgetLineTable,
+                _add("budgetline", "plan"),
+            ),
+            Related(_("Calls"), lambda p: p.calls.select_related("network"), tables.CallTable),
+            Related(_("Projects"), lambda p: p.projects.select_related("lead"), tables.ProjectTable),
+            Related(
+                _("Documents"),
+                lambda p: p.documents.select_related("plan", "call", "project"),
+                tables.DocumentTable,
+                _add("document", "plan"),
+            ),
+        ),
+    )
+)
+funding_sources = _part(models.FundingSource, "fonti-finanziamento", select_related=("plan", "funder"))
+budget_lines = _part(models.BudgetLine, "linee-bilancio", select_related=("plan",))
+
+# --- calls -------------------------------------------------------------------------------------
+
+calls = register(
+    Register(
+        model=models.Call,
+        slug="bandi",
+        filterset=filtersets.CallFilterSet,
+        table=tables.CallTable,
+        serializer=serializers.CallSerializer,
+        form=forms.CallForm,
+        select_related=("network", "publisher", "plan", "budget_line"),
+        detail_template="programming/call_detail.html",
+        context=_call_context,
+        detail_fields=[
+            "code",
+            "kind",
+            "status",
+            "publisher",
+            "network",
+            "plan",
+            "budget_line",
+            "opens_at",
+            "closes_at",
+            "budget_cents",
+            "max_grant_cents",
+            "min_cofinancing_percent",
+            "objections_days",
+            "summary",
+        ],  # fmt: skip
+    )
+)
+call_events = _part(models.CallEvent, "eventi-bando", select_related=("call", "by"), form=None, history=False)
+call_events.extra["viewset"] = read_only_viewset(call_events)
+criteria = _part(models.EvaluationCriterion, "criteri", select_related=("call",), api_slug="criteria")
+evaluators = _part(
+    models.Evaluator,
+    "valutatori",
+    select_related=("call", "user"),
+    related=(
+        Related(
+            _("Conflicts of interest"),
+            lambda e: e.conflicts.select_related("evaluator__user", "evaluator__call", "organisation"),
+            tables.ConflictOfInterestTable,
+        ),
+        Related(
+            _("Scores"),
+            lambda e: e.scores.select_related("proposal", "criterion", "evaluator__user"),
+            tables.ScoreTable,
+        ),
+    ),
+)
+
+# --- proposals and evaluation ------------------------------------------------------------------
+
+proposals = register(
+    Register(
+        model=models.Proposal,
+        slug="proposte",
+        filterset=filtersets.ProposalFilterSet,
+        table=tables.ProposalTable,
+        serializer=serializers.ProposalSerializer,
+        form=forms.ProposalForm,
+        select_related=("call", "alliance"),
+        detail_template="programming/proposal_detail.html",
+        context=_proposal_context,
+        detail_fields=[
+            "call",
+            "alliance",
+            "summary",
+            "requested_cents",
+            "status",
+            "protocol_number",
+            "submitted_at",
+            "submitted_by",
+            "withdrawn_at",
+            "admissibility",
+        ],  # fmt: skip
+        related=(
+            Related(
+                _("Actions"),
+                lambda p: p.actions.select_related("proposal"),
+                tables.ProposalActionTable,
+                _add("proposalaction", "proposal"),
+            ),
+            Related(
+                _("Partners"),
+                lambda p: p.partners.select_related("proposal", "organisation"),
+                tables.ProposalPartnerTable,
+                _add("proposalpartner", "proposal"),
+            ),
+            Related(
+                _("Budget"),
+                lambda p: p.budget_lines.select_related("proposal"),
+                tables.ProposalBudgetLineTable,
+                _add("proposalbudgetline", "proposal"),
+            ),
+            Related(
+                _("Scores"),
+                lambda p: p.scores.select_related("proposal", "criterion", "evaluator__user"),
+                tables.ScoreTable,
+            ),
+        ),
+    )
+)
+proposal_actions = _part(models.ProposalAction, "azioni-proposte", select_related=("proposal",))
+proposal_partners = _part(models.ProposalPartner, "partner-proposte", select_related=("proposal", "organisation"))
+proposal_budget_lines = _part(models.ProposalBudgetLine, "bilanci-proposte", select_related=("proposal",))
+scores = _part(models.Score, "punteggi", select_related=("proposal", "criterion", "evaluator__user", "evaluator__call"))
+conflicts = _part(
+    models.ConflictOfInterest,
+    "conflitti-interesse",
+    select_related=("evaluator__user", "evaluator__call", "organisation"),
+    api_slug="conflicts",
+)
+rankings = register(
+    Register(
+        model=models.Ranking,
+        slug="graduatorie",
+        filterset=filtersets.RankingFilterSet,
+        table=tables.RankingTable,
+        serializer=serializers.RankingSerializer,
+        select_related=("call",),
+        history=False,
+        detail_template="programming/ranking_detail.html",
+        context=_ranking_context,
+        detail_fields=["call", "version", "status", "published_at", "objections_until", "reason", "rules_digest"],
+    )
+)
+rankings.extra["viewset"] = read_only_viewset(rankings)
+
+# --- projects ----------------------------------------------------------------------------------
+
+projects = register(
+    Register(
+        model=models.Project,
+        slug="progetti",
+        filterset=filtersets.ProjectFilterSet,
+        table=tables.ProjectTable,
+        serializer=serializers.ProjectSerializer,
+        form=forms.ProjectForm,
+        select_related=("lead", "alliance", "call", "plan", "proposal"),
+        prefetch_related=("partners__organisation", "predecessors", "successors"),
+        detail_template="programming/project_detail.html",
+        context=_project_context,
+        detail_fields=[
+            "acronym",
+            "lead",
+            "alliance",
+            "plan",
+            "call",
+            "proposal",
+            "starts_on",
+            "ends_on",
+            "granted_cents",
+            "cofinancing_cents",
+            "returned_cents",
+            "status",
+            "predecessors",
+            "summary",
+            "website",
+            "source",
+        ],  # fmt: skip
+        related=(
+            Related(
+                _("Partners"),
+                lambda p: p.partners.select_related("project", "organisation"),
+                tables.ProjectPartnerTable,
+                _add("projectpartner", "project"),
+            ),
+            Related(
+                _("Actions"),
+                lambda p: p.actions.select_related("project"),
+                tables.ProjectActionTable,
+                _add("projectaction", "project"),
+            ),
+            Related(
+                _("Indicators"),
+                lambda p: p.indicators.select_related("project"),
+                tables.IndicatorTable,
+                _add("indicator", "project"),
+            ),
+            Related(
+                _("Follow-up projects"),
+                lambda p: p.successors.select_related("lead"),
+                tables.ProjectTable,
+            ),
+            Related(
+                _("Documents"),
+                lambda p: p.documents.select_related("plan", "call", "project"),
+                tables.DocumentTable,
+                _add("document", "project"),
+            ),
+        ),
+    )
+)
+project_partners = _part(models.ProjectPartner, "partner-progetti", select_related=("project", "organisation"))
+project_actions = _part(models.ProjectAction, "azioni-progetti", select_related=("project",))
+expense_reports = _part(
+    models.ExpenseReport,
+    "rendicontazioni",
+    select_related=("project",),
+    related=(
+        Related(
+            _("Expense lines"),
+            lambda r: r.lines.select_related("report__project"),
+            tables.ExpenseLineTable,
+            _add("expenseline", "report"),
+        ),
+    ),
+)
+expense_lines = _part(models.ExpenseLine, "spese", select_related=("report__project",))
+indicators = _part(models.Indicator, "indicatori", select_related=("project",))
+documents = _part(models.Document, "documenti", select_related=("plan", "call", "project"))
+
+MENU.extend(
+    [
+        (_("Plans"), "programming:plan_list", 40),
+        (_("Calls"), "programming:call_list", 41),
+        (_("Rankings"), "programming:ranking_list", 42),
+        (_("Projects"), "programming:project_list", 43),
+    ]
+)
