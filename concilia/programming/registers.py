@@ -143,13 +143,24 @@ def _project_context(obj: models.Project, request: HttpRequest) -> dict[str, Any
     }
 
 
+OUTCOMES = {
+    "funded": _("Funded"),
+    "partially_funded": _("Partly funded"),
+    "not_funded": _("Not funded"),
+    "excluded": _("Excluded"),
+}
+
+
 def _ranking_context(obj: models.Ranking, request: HttpRequest) -> dict[str, Any]:
-    entries = obj.entries if isinstance(obj.entries, list) else []
+    entries = [e for e in (obj.entries if isinstance(obj.entries, list) else []) if isinstance(e, dict)]
     return {
-        "entries": [e for e in entries if isinstance(e, dict)],
+        "entries": [{**e, "outcome_label": OUTCOMES.get(e.get("outcome", ""), e.get("outcome"))} for e in entries],
         "versions": list(models.Ranking.objects.filter(call_id=obj.call_id).order_by("version")),
     }
 
+
+# Money and times of calls, proposals, rankings and projects are on their pages' cards (in euro, in
+# Europe/Rome time); the detail fields list the rest.
 
 # --- plans -------------------------------------------------------------------------------------
 
@@ -214,31 +225,25 @@ calls = register(
         select_related=("network", "publisher", "plan", "budget_line"),
         detail_template="programming/call_detail.html",
         context=_call_context,
-        detail_fields=[
-            "code",
-            "kind",
-            "status",
-            "publisher",
-            "network",
-            "plan",
-            "budget_line",
-            "opens_at",
-            "closes_at",
-            "budget_cents",
-            "max_grant_cents",
-            "min_cofinancing_percent",
-            "objections_days",
-            "summary",
-        ],  # fmt: skip
+        detail_fields=["code", "kind", "publisher", "network", "plan", "budget_line", "objections_days", "summary"],
     )
 )
 call_events = _part(models.CallEvent, "eventi-bando", select_related=("call", "by"), form=None, history=False)
 call_events.extra["viewset"] = read_only_viewset(call_events)
 criteria = _part(models.EvaluationCriterion, "criteri", select_related=("call",), api_slug="criteria")
+
+
+def _evaluator_context(obj: models.Evaluator, request: HttpRequest) -> dict[str, Any]:
+    own = obj.user_id == getattr(request.user, "pk", None)
+    return {"conflict_add_url": _add("conflictofinterest", "evaluator")(obj) if own else None}
+
+
 evaluators = _part(
     models.Evaluator,
     "valutatori",
     select_related=("call", "user"),
+    detail_template="programming/evaluator_detail.html",
+    context=_evaluator_context,
     related=(
         Related(
             _("Conflicts of interest"),
@@ -266,18 +271,7 @@ proposals = register(
         select_related=("call", "alliance"),
         detail_template="programming/proposal_detail.html",
         context=_proposal_context,
-        detail_fields=[
-            "call",
-            "alliance",
-            "summary",
-            "requested_cents",
-            "status",
-            "protocol_number",
-            "submitted_at",
-            "submitted_by",
-            "withdrawn_at",
-            "admissibility",
-        ],  # fmt: skip
+        detail_fields=["alliance", "summary", "submitted_by", "admissibility"],
         related=(
             Related(
                 _("Actions"),
@@ -326,7 +320,7 @@ rankings = register(
         history=False,
         detail_template="programming/ranking_detail.html",
         context=_ranking_context,
-        detail_fields=["call", "version", "status", "published_at", "objections_until", "reason", "rules_digest"],
+        detail_fields=["call", "version", "status", "reason", "rules_digest"],
     )
 )
 rankings.extra["viewset"] = read_only_viewset(rankings)
@@ -347,22 +341,17 @@ projects = register(
         context=_project_context,
         detail_fields=[
             "acronym",
-            "lead",
+            "status",
             "alliance",
             "plan",
             "call",
-            "proposal",
             "starts_on",
             "ends_on",
-            "granted_cents",
-            "cofinancing_cents",
-            "returned_cents",
-            "status",
             "predecessors",
             "summary",
             "website",
             "source",
-        ],  # fmt: skip
+        ],
         related=(
             Related(
                 _("Partners"),

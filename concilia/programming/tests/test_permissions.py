@@ -218,6 +218,7 @@ def test_the_public_call_page_shows_status_window_budget_rules_criteria_events_a
     models.Document.objects.create(call=call, title="Testo del bando", url="https://example.org/bando.pdf")
     body = client().get(page("call_detail", call.pk)).content.decode()
     assert 'data-call-status="open"' in body
+    assert pf.timezone.localtime(call.closes_at).strftime("%H:%M") in body  # Europe/Rome time
     assert "€ 500.000,00" in body  # the budget, in euro
     assert "Qualità del progetto" in body
     assert "Pubblicato" in body
@@ -350,3 +351,11 @@ def test_workflow_buttons_follow_the_permissions(world: Any) -> None:
     call_status = page("call_status", draft.call_id)
     assert call_status in client(world.coordinator).get(page("call_detail", draft.call_id)).content.decode()
     assert call_status not in client(world.lead).get(page("call_detail", draft.call_id)).content.decode()
+
+
+def test_an_evaluator_is_offered_to_declare_its_conflicts(world: Any) -> None:
+    ev = pf.evaluator(world)
+    add = page("conflictofinterest_add")
+    assert add in client(ev.user).get(page("evaluator_detail", ev.pk)).content.decode()
+    assert add not in client(world.coordinator).get(page("evaluator_detail", ev.pk)).content.decode()
+    assert client().get(page("evaluator_detail", ev.pk)).status_code == 404
