@@ -183,8 +183,11 @@ def test_call_events_are_read_only(world: Any) -> None:
 def test_a_draft_call_is_seen_and_changed_only_by_its_coordinators(world: Any) -> None:
     draft = pf.call(world, status=CallStatus.DRAFT)
     crit = pf.criterion(world, draft)
+    doc = models.Document.objects.create(call=draft, title="Bozza del testo", url="https://example.org/bozza.pdf")
     for user in (None, world.plain, world.lead):
         c = client(user)
+        assert c.get(f"{API}/documents/{doc.pk}/").status_code == 404
+        assert "Bozza del testo" not in c.get(page("document_list")).content.decode()
         assert c.get(page("call_detail", draft.pk)).status_code == 404
         assert draft.title not in c.get(page("call_list")).content.decode()
         assert c.get(f"{API}/criteria/{crit.pk}/").status_code == 404
