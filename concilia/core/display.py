@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -14,6 +17,13 @@ from django.utils.translation import gettext as _
 from concilia.core.registry import detail_url
 
 HIDDEN = {"id", "created_at", "updated_at"}
+# Amounts are stored in cents and shown in euro: the label's "(cents)" goes (either language).
+CENTS_LABEL = re.compile(r"\s*\((?:cents|centesimi)\)$")
+
+
+def euro(cents: int) -> str:
+    """1234567 → “€ 12.345,67” (Italian separators, whatever the language: amounts are in euro)."""
+    return f"€ {cents / 100:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
 
 
 def link(obj: Any) -> SafeString:
@@ -46,7 +56,9 @@ def field_value(obj: models.Model, field: models.Field | Any) -> Any:
     if isinstance(field, models.EmailField):
         return format_html('<a href="mailto:{}">{}</a>', value, value)
     if field.name.endswith("_cents") and isinstance(value, int):
-        return f"€ {localize(value / 100)}"
+        return euro(value)
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        return localize(timezone.localtime(value))  # Europe/Rome, as every time on the site
     return localize(value)
 
 
@@ -61,4 +73,4 @@ def object_fields(obj: models.Model, names: Sequence[str] | None = None) -> list
         ]
     else:
         fields = [opts.get_field(n) for n in names]  # type: ignore[misc]
-    return [(str(f.verbose_name).capitalize(), field_value(obj, f)) for f in fields]
+    return [(CENTS_LABEL.sub("", str(f.verbose_name)).capitalize(), field_value(obj, f)) for f in fields]

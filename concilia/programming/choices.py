@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FundingKind(models.TextChoices):
@@ -19,13 +20,13 @@ class CallKind(models.TextChoices):
 
 
 class CallStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    DRAFT = "draft", pgettext_lazy("call status", "Draft")
+    OPEN = "open", pgettext_lazy("call status", "Open")
+    CLOSED = "closed", pgettext_lazy("call status", "Closed")
     EVALUATION = "evaluation", _("Under evaluation")
     PROVISIONAL_RANKING = "provisional_ranking", _("Provisional ranking")
     FINAL_RANKING = "final_ranking", _("Final ranking")
-    ARCHIVED = "archived", _("Archived")
+    ARCHIVED = "archived", pgettext_lazy("call status", "Archived")
 
 
 # The only transitions a call may make (a correction of a published ranking is a new ranking

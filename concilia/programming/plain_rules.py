@@ -50,6 +50,10 @@ def _field_labels(call: Call) -> dict[str, str]:
 class _Describer:
     def __init__(self, call: Call, doc: dict[str, Any]) -> None:
         self.labels = _field_labels(call)
+        # score_<code> → the criterion's maximum points (the grid's fields, in hundredths of a point)
+        self.grid: dict[str, int] = (
+            {f"score_{code}": m for code, m in call.criteria.values_list("code", "max_points")} if call.pk else {}
+        )
         self.lists: dict[str, list[Any]] = doc.get("lists") or {}
 
     def name(self, ref: Any) -> str:
@@ -125,6 +129,11 @@ class _Describer:
             return [_("%(label)s: %(options)s.") % {"label": label, "options": "; ".join(options)}]
         if "per_unit" in c:
             spec = c["per_unit"]
+            grid = self.grid.get(str(spec["field"]))
+            if grid is not None and spec.get("points") == 1 and spec.get("max_units") is None:
+                return [
+                    _("%(label)s: the evaluators' average, from 0 to %(max)s points.") % {"label": label, "max": grid}
+                ]
             text = _("%(label)s: %(points)s points for each unit of %(field)s") % {
                 "label": label,
                 "points": spec.get("points", 0),

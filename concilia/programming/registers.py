@@ -153,8 +153,23 @@ OUTCOMES = {
 
 def _ranking_context(obj: models.Ranking, request: HttpRequest) -> dict[str, Any]:
     entries = [e for e in (obj.entries if isinstance(obj.entries, list) else []) if isinstance(e, dict)]
+    # With the default rules the points are the grid's averages in hundredths of a point: shown as points.
+    hundredths = not (obj.call.rules or "").strip()
+
+    def points(value: Any) -> Any:
+        if not isinstance(value, int) or not hundredths:
+            return value
+        return f"{value / 100:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+
     return {
-        "entries": [{**e, "outcome_label": OUTCOMES.get(e.get("outcome", ""), e.get("outcome"))} for e in entries],
+        "entries": [
+            {
+                **e,
+                "outcome_label": OUTCOMES.get(e.get("outcome", ""), e.get("outcome")),
+                "points": points(e.get("points")),
+            }
+            for e in entries
+        ],
         "versions": list(models.Ranking.objects.filter(call_id=obj.call_id).order_by("version")),
     }
 

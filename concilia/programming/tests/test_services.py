@@ -214,7 +214,7 @@ def test_withdrawal_is_refused_after_the_deadline(world: Any, cycle: SimpleNames
     [
         (25_001 * EURO, 50_000 * EURO, "25.000,00"),  # above the maximum grant
         (20_000 * EURO, 28_000 * EURO, "28%"),  # co-financing 28% < 30%
-        (0, 40_000 * EURO, "request a grant"),
+        (0, 40_000 * EURO, "chiedere un contributo"),  # the message in Italian, the default language
     ],
 )
 def test_submission_checks_the_call_limits(
