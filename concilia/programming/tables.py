@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_tables2 as tables
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from concilia.core.tables import detail_column
@@ -13,7 +14,11 @@ from concilia.services.tables import euro
 
 
 class EuroColumn(tables.Column):
-    """An amount in euro cents, shown in euro (``€ 1.234,56``)."""
+    """An amount in euro cents, shown in euro (``€ 1.234,56``), under a capitalised header."""
+
+    @property
+    def header(self) -> Any:
+        return capfirst(super().header)
 
     def render(self, value: Any) -> str:
         return euro(value)
@@ -23,7 +28,7 @@ class PlanTable(tables.Table):
     title = tables.Column(linkify=True)
     network = tables.Column(linkify=True)
     agency = tables.Column(linkify=True)
-    period = tables.Column(verbose_name=_("period"), order_by=("start_year", "end_year"))
+    period = tables.Column(verbose_name=capfirst(_("period")), order_by=("start_year", "end_year"))
 
     class Meta:
         model = models.Plan
