@@ -376,6 +376,10 @@ register(
         add=_leads_any,
         change=lambda u: _under("report", report_change(u)),
         delete=lambda u: _under("report", report_change(u)),
+        # The coordinators of the project's network approve claimed expenses, fully or partly.
+        extra={
+            "decide": lambda u: Q(report__project__in=models.Project.objects.filter(project_change(u)).values("pk"))
+        },
     ),
 )
 register(

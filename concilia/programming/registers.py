@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from concilia.core.api import ObjectViewSet
 from concilia.core.permissions import can, restrict
-from concilia.core.registry import MENU, Register, Related, register
+from concilia.core.registry import MENU, Action, Register, Related, register
 from concilia.programming import filtersets, forms, models, tables
 from concilia.programming.api import serializers
 from concilia.programming.choices import CallStatus
@@ -354,6 +354,7 @@ projects = register(
         prefetch_related=("partners__organisation", "predecessors", "successors"),
         detail_template="programming/project_detail.html",
         context=_project_context,
+        actions=(Action(_("Close the accounts"), "programming:project_close", style="outline-danger"),),
         detail_fields=[
             "acronym",
             "status",
@@ -415,7 +416,13 @@ expense_reports = _part(
         ),
     ),
 )
-expense_lines = _part(models.ExpenseLine, "spese", select_related=("report__project",))
+expense_reports.actions = (Action(_("Submit"), "programming:expensereport_submit"),)
+expense_lines = _part(
+    models.ExpenseLine,
+    "spese",
+    select_related=("report__project",),
+    actions=(Action(_("Approve"), "programming:expenseline_decide", permission="decide"),),
+)
 indicators = _part(models.Indicator, "indicatori", select_related=("project",))
 documents = _part(models.Document, "documenti", select_related=("plan", "call", "project"))
 
@@ -423,7 +430,6 @@ MENU.extend(
     [
         (_("Plans"), "programming:plan_list", 40),
         (_("Calls"), "programming:call_list", 41),
-        (_("Rankings"), "programming:ranking_list", 42),
         (_("Projects"), "programming:project_list", 43),
     ]
 )

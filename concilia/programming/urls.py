@@ -17,6 +17,9 @@ urlpatterns = [
     path("proposte/<int:pk>/ricevuta.pdf", views.ProposalReceiptView.as_view(), name="proposal_receipt"),
     path("proposte/<int:pk>/ammissibilita/", views.ProposalAdmissibilityView.as_view(), name="proposal_admissibility"),
     path("proposte/<int:pk>/valuta/", views.ProposalScoreView.as_view(), name="proposal_score"),
+    path("rendicontazioni/<int:pk>/presenta/", views.ExpenseReportSubmitView.as_view(), name="expensereport_submit"),
+    path("spese/<int:pk>/decidi/", views.ExpenseLineDecideView.as_view(), name="expenseline_decide"),
+    path("progetti/<int:pk>/chiudi/", views.ProjectCloseView.as_view(), name="project_close"),
 ]
 for _reg in registers("programming"):
     urlpatterns += _reg.urls()

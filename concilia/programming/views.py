@@ -22,7 +22,7 @@ from django.views import View
 
 from concilia.core.permissions import restrict
 from concilia.programming import receipts, services, workflow_forms
-from concilia.programming.models import Call, Evaluator, Proposal, Score
+from concilia.programming.models import Call, Evaluator, ExpenseLine, ExpenseReport, Project, Proposal, Score
 
 
 class WorkflowStep(LoginRequiredMixin, View):
@@ -226,3 +226,46 @@ class ProposalReceiptView(LoginRequiredMixin, View):
         name = proposal.protocol.replace("/", "-")
         response["Content-Disposition"] = f'attachment; filename="ricevuta-{name}.pdf"'
         return response
+
+
+class ExpenseReportSubmitView(WorkflowStep):
+    model = ExpenseReport
+    title = gettext_lazy("Submit the expense report")
+    intro = gettext_lazy(
+        "Once submitted, the report is examined by the network's coordinators and can no longer be changed."
+    )
+    button = gettext_lazy("Submit")
+
+    def perform(self, form: forms.Form) -> str:
+        services.expense_report_submit(report=self.object, by=self.request.user)
+        return _("Expense report submitted.")
+
+
+class ExpenseLineDecideView(WorkflowStep):
+    model = ExpenseLine
+    title = gettext_lazy("Approve the expense")
+    intro = gettext_lazy("Approve the whole amount claimed, or part of it with a reason; never more than the grant.")
+    button = gettext_lazy("Record the decision")
+    form_class = workflow_forms.ExpenseDecisionForm
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        form = self.form_class(initial={"approved": self.object.amount_cents / 100})
+        return render(request, self.template_name, self.context(form))
+
+    def perform(self, form: forms.Form) -> str:
+        cents = int((form.cleaned_data["approved"] * 100).to_integral_value())
+        services.expense_line_decide(
+            line=self.object, approved_cents=cents, reason=form.cleaned_data["reason"], by=self.request.user
+        )
+        return _("Decision recorded.")
+
+
+class ProjectCloseView(WorkflowStep):
+    model = Project
+    title = gettext_lazy("Close the project's accounts")
+    intro = gettext_lazy("What was granted and not approved in the expense reports goes back to the plan.")
+    button = gettext_lazy("Close the accounts")
+
+    def perform(self, form: forms.Form) -> str:
+        project = services.project_close(project=self.object, by=self.request.user)
+        return _("Accounts closed: %(amount)s back to the plan.") % {"amount": receipts.euro(project.returned_cents)}

@@ -68,3 +68,15 @@ class ScoreForm(forms.Form):
                 initial=given.comment if given else "",
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+
+
+class ExpenseDecisionForm(forms.Form):
+    approved = forms.DecimalField(
+        label=_("Amount approved (€)"), min_value=0, max_digits=14, decimal_places=2, localize=True
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Needed when less than the amount claimed is approved."),
+    )

@@ -49,6 +49,10 @@ class Pages:
     offer: Any = None
     authorisation: Any = None
     voucher: Any = None
+    plan: Any = None
+    call: Any = None
+    ranking: Any = None
+    project: Any = None
 
 
 def _url(name: str, *args: Any) -> Callable[[Pages], str]:
@@ -106,6 +110,15 @@ def public_pages() -> dict[str, Callable[[Pages], str]]:
         "authorisation": _url("services:authorisation_detail", lambda p: p.authorisation.pk),
         "voucher-schemes": _url("services:voucherscheme_list"),
         "voucher-scheme": _url("services:voucherscheme_detail", lambda p: p.voucher.pk),
+        # The programming cycle's transparency pages.
+        "plans": _url("programming:plan_list"),
+        "plan": _url("programming:plan_detail", lambda p: p.plan.pk),
+        "calls": _url("programming:call_list"),
+        "call": _url("programming:call_detail", lambda p: p.call.pk),
+        "rankings": _url("programming:ranking_list"),
+        "ranking": _url("programming:ranking_detail", lambda p: p.ranking.pk),
+        "projects": _url("programming:project_list"),
+        "project": _url("programming:project_detail", lambda p: p.project.pk),
     }
 
 
@@ -154,6 +167,7 @@ def pages(world: World) -> Pages:
     )
     sf.FeeFactory(service=service, label="Retta ISEE fino a 10.000 €", amount_cents=8000, isee_max_cents=1000000)
     sf.ClosureFactory(service=service)
+    plan, call, ranking, project = _programming(w)
     return Pages(
         world=w,
         region=province.region,
@@ -169,7 +183,41 @@ def pages(world: World) -> Pages:
         offer=offer,
         authorisation=authorisation,
         voucher=voucher,
+        plan=plan,
+        call=call,
+        ranking=ranking,
+        project=project,
     )
+
+
+def _programming(w: World) -> tuple[Any, Any, Any, Any]:
+    """A plan with its funds, an open call with its grid, a published ranking and a funded project."""
+    from django.utils import timezone
+
+    from concilia.programming import models as prog
+    from concilia.programming import services as prog_services
+    from concilia.programming.tests import factories as pf
+
+    plan = pf.PlanFactory(network=w.network, title="Piano territoriale 2017-2018", objectives="Servizi flessibili")
+    pf.FundingSourceFactory(plan=plan, amount_cents=200_000_00, act="DGR 381/2010")
+    call = pf.CallFactory(plan=plan, network=w.network, publisher=w.lead_org, title="Bando alleanze 2027")
+    pf.CriterionFactory(call=call, code="qualita", label="Qualità del progetto", max_points=30)
+    prog_services.call_transition(call=call, to="open", by=w.coordinator, note="Apertura")
+    ranking = prog.Ranking.objects.create(
+        call=call, version=1, status="provisional", published_at=timezone.now(),
+        entries=[{"proposal": 1, "protocol": "BANDO/0001", "title": "Conciliare in rete", "alliance": w.alliance.name,
+                  "points": 2600, "rank": 1, "outcome": "funded", "granted_cents": 20_000_00}],
+    )  # fmt: skip
+    project = prog.Project.objects.create(
+        plan=plan, alliance=w.alliance, lead=w.lead_org, title="Net & Co", granted_cents=20_000_00,
+        starts_on=dt.date(2015, 9, 1), ends_on=dt.date(2016, 7, 31),
+    )  # fmt: skip
+    prog.ProjectPartner.objects.create(project=project, organisation=w.provider_org, cofinancing_cents=5_000_00)
+    prog.ProjectAction.objects.create(
+        project=project, kind="flexible_work", title="Lavoro agile", budget_cents=10_000_00
+    )
+    prog.Indicator.objects.create(project=project, name="Lavoratori coinvolti", target=100, achieved=80)
+    return plan, call, ranking, project
 
 
 @pytest.mark.parametrize("page_id", public_pages())

@@ -17,5 +17,8 @@ urlpatterns = [
     ),
     path("proposals/<int:pk>/scores/", w.ProposalScoresEndpoint.as_view(), name="api-proposal-scores"),
     path("proposals/<int:pk>/receipt/", w.ProposalReceiptEndpoint.as_view(), name="api-proposal-receipt"),
+    path("expensereports/<int:pk>/submit/", w.ExpenseReportSubmitEndpoint.as_view(), name="api-expensereport-submit"),
+    path("expenselines/<int:pk>/decide/", w.ExpenseLineDecideEndpoint.as_view(), name="api-expenseline-decide"),
+    path("projects/<int:pk>/close/", w.ProjectCloseEndpoint.as_view(), name="api-project-close"),
     path("<str:level>/<int:pk>/budget/", w.BudgetEndpoint.as_view(), name="api-budget"),
 ]

@@ -22,7 +22,16 @@ from rest_framework.views import APIView
 from concilia.core.permissions import restrict
 from concilia.programming import budget, receipts, services
 from concilia.programming.choices import CallStatus, RankingStatus
-from concilia.programming.models import Call, EvaluationCriterion, Evaluator, Plan, Project, Proposal
+from concilia.programming.models import (
+    Call,
+    EvaluationCriterion,
+    Evaluator,
+    ExpenseLine,
+    ExpenseReport,
+    Plan,
+    Project,
+    Proposal,
+)
 
 
 class Empty(serializers.Serializer):
@@ -202,6 +211,45 @@ class ProposalScoresEndpoint(WorkflowEndpoint):
                 .order_by("criterion__order")
             ),
         }
+
+
+class DecisionInput(serializers.Serializer):
+    approved_cents = serializers.IntegerField(min_value=0)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+@extend_schema(request=None, responses={200: dict}, tags=["programming workflow"])
+class ExpenseReportSubmitEndpoint(WorkflowEndpoint):
+    model = ExpenseReport
+
+    def perform(self, obj: ExpenseReport, data: dict[str, Any], request: Request) -> dict[str, Any]:
+        report = services.expense_report_submit(report=obj, by=request.user)
+        return {"id": report.pk, "status": report.status}
+
+
+@extend_schema(request=DecisionInput, responses={200: dict}, tags=["programming workflow"])
+class ExpenseLineDecideEndpoint(WorkflowEndpoint):
+    """Approve a claimed expense fully or partly (with a reason)."""
+
+    model = ExpenseLine
+    input = DecisionInput
+
+    def perform(self, obj: ExpenseLine, data: dict[str, Any], request: Request) -> dict[str, Any]:
+        line = services.expense_line_decide(
+            line=obj, approved_cents=data["approved_cents"], reason=data["reason"], by=request.user
+        )
+        return {"id": line.pk, "approved_cents": line.approved_cents, "reason": line.decision_reason}
+
+
+@extend_schema(request=None, responses={200: dict}, tags=["programming workflow"])
+class ProjectCloseEndpoint(WorkflowEndpoint):
+    """Settle the accounts: what was not approved goes back to the plan."""
+
+    model = Project
+
+    def perform(self, obj: Project, data: dict[str, Any], request: Request) -> dict[str, Any]:
+        project = services.project_close(project=obj, by=request.user)
+        return {"id": project.pk, "status": project.status, "returned_cents": project.returned_cents}
 
 
 class ProposalReceiptEndpoint(APIView):

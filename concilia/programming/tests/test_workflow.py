@@ -196,3 +196,92 @@ def test_the_whole_cycle_through_the_api(world: Any, client: Client) -> None:
         "residual_cents": call.budget_cents - 20_000 * EURO,
     }
     assert client.get(f"/api/programming/plans/{plan.pk}/budget/").json()["residual_cents"] == 80_000 * EURO
+
+
+def test_project_accounts_through_the_pages_and_the_api(world: Any, client: Client) -> None:
+    plan = pf.PlanFactory(network=world.network)
+    pf.FundingSourceFactory(plan=plan, amount_cents=100_000 * EURO)
+    project = Project.objects.create(
+        plan=plan, alliance=world.alliance, lead=world.lead_org, title="Net & Co", granted_cents=10_000 * EURO
+    )
+    report = services.expense_report_create(
+        project=project, period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 6, 30), by=world.lead
+    )
+    staff = services.expense_line_add(
+        report=report, category=BudgetCategory.STAFF, description="Educatrici", amount_cents=6_000 * EURO, by=world.lead
+    )
+    rent = services.expense_line_add(
+        report=report, category=BudgetCategory.OTHER, description="Affitto", amount_cents=1_000 * EURO, by=world.lead
+    )
+    coordinator, lead = client_for(world.coordinator), client_for(world.lead)
+
+    # The lead sees the submit button on its draft report and submits; another lead cannot even see it.
+    page = lead.get(report.get_absolute_url())
+    assert reverse("programming:expensereport_submit", args=[report.pk]) in page.content.decode()
+    post(client_for(world.other_lead), "expensereport_submit", report.pk, expect=404)
+    post(lead, "expensereport_submit", report.pk)
+
+    # The coordinator approves one line fully, the other partly; a partial approval without a reason is refused.
+    page = coordinator.get(staff.get_absolute_url())
+    assert reverse("programming:expenseline_decide", args=[staff.pk]) in page.content.decode()
+    assert (
+        reverse("programming:expenseline_decide", args=[staff.pk])
+        not in lead.get(staff.get_absolute_url()).content.decode()
+    )
+    post(lead, "expenseline_decide", staff.pk, {"approved": "6000,00"}, expect=403)
+    post(coordinator, "expenseline_decide", staff.pk, {"approved": "6000,00"})
+    page = post(coordinator, "expenseline_decide", rent.pk, {"approved": "400,00"}, expect=400)
+    assert "motivazione" in page.content.decode()
+    rent.refresh_from_db()
+    assert rent.approved_cents is None
+    decided = api(
+        coordinator, f"expenselines/{rent.pk}/decide/", {"approved_cents": 400 * EURO, "reason": "Quota non ammessa"}
+    )
+    assert decided == {"id": rent.pk, "approved_cents": 400 * EURO, "reason": "Quota non ammessa"}
+
+    # Closing the accounts gives back to the plan what was not approved.
+    api(lead, f"projects/{project.pk}/close/", expect=403)
+    post(coordinator, "project_close", project.pk)
+    project.refresh_from_db()
+    assert project.returned_cents == (10_000 - 6_000 - 400) * EURO
+    assert budget.plan_figures(plan).committed == 6_400 * EURO
+    assert api(coordinator, f"projects/{project.pk}/close/", expect=400)  # already closed: nothing changes
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("call_status", {"to": "closed"}),
+        ("call_admissibility", {}),
+        ("call_publish_ranking", {"status": "provisional"}),
+    ],
+)
+def test_call_steps_are_the_coordinators(world: Any, name: str, data: dict[str, Any]) -> None:
+    plan = pf.PlanFactory(network=world.network)
+    pf.FundingSourceFactory(plan=plan, amount_cents=100_000 * EURO)
+    call = pf.CallFactory(plan=plan, network=world.network, publisher=world.lead_org)
+    services.call_transition(call=call, to=CallStatus.OPEN, by=world.coordinator)
+    before = list(CallEvent.objects.values_list("pk", flat=True))
+    outsider = f.user_with_role("network_coordinator", network=world.other_network, username="altro-coordinatore")
+    for user in (world.lead, world.provider, world.plain, outsider):
+        response = client_for(user).post(reverse(f"programming:{name}", args=[call.pk]), data)
+        assert response.status_code == 403, (user, response.status_code)
+    assert list(CallEvent.objects.values_list("pk", flat=True)) == before
+    assert not Ranking.objects.exists()
+
+
+def test_proposal_steps_are_the_leads_and_the_evaluators(world: Any) -> None:
+    plan = pf.PlanFactory(network=world.network)
+    pf.FundingSourceFactory(plan=plan, amount_cents=100_000 * EURO)
+    call = pf.CallFactory(plan=plan, network=world.network, publisher=world.lead_org)
+    services.call_transition(call=call, to=CallStatus.OPEN, by=world.coordinator)
+    call.refresh_from_db()
+    proposal = draft_proposal(world, call)
+    for user in (world.other_lead, world.provider, world.plain):  # cannot even see the draft
+        for name in ("proposal_submit", "proposal_withdraw", "proposal_admissibility", "proposal_score"):
+            assert client_for(user).post(reverse(f"programming:{name}", args=[proposal.pk])).status_code == 404
+        assert client_for(user).get(reverse("programming:proposal_receipt", args=[proposal.pk])).status_code == 404
+    post(client_for(world.coordinator), "proposal_submit", proposal.pk, expect=403)  # sees it, is not its lead
+    post(client_for(world.coordinator), "proposal_score", proposal.pk, expect=404)  # not an evaluator
+    proposal.refresh_from_db()
+    assert proposal.protocol_number is None and proposal.status == "draft"
