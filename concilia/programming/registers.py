@@ -85,6 +85,7 @@ def _plain_rules(call: models.Call) -> Any:
 
 CALL_STEPS = [
     (_("Change status"), "programming:call_status", "keep"),
+    (_("Try the rules"), "programming:call_rules_preview", "keep"),
     (_("Check admissibility"), "programming:call_admissibility", "keep"),
     (_("Publish the ranking"), "programming:call_publish_ranking", "keep"),
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
         views.AdmissibilityCheckView.as_view(),
         name="call_admissibility",
     ),
+    path("bandi/<int:pk>/prova-regole/", views.CallRulesPreviewView.as_view(), name="call_rules_preview"),
     path("bandi/<int:pk>/pubblica-graduatoria/", views.RankingPublishView.as_view(), name="call_publish_ranking"),
     path("proposte/<int:pk>/presenta/", views.ProposalSubmitView.as_view(), name="proposal_submit"),
     path("proposte/<int:pk>/ritira/", views.ProposalWithdrawView.as_view(), name="proposal_withdraw"),

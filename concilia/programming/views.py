@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from concilia.core.permissions import restrict
+from concilia.core.permissions import can, restrict
 from concilia.programming import receipts, services, workflow_forms
 from concilia.programming.models import Call, Evaluator, ExpenseLine, ExpenseReport, Project, Proposal, Score
 
@@ -269,3 +269,54 @@ class ProjectCloseView(WorkflowStep):
     def perform(self, form: forms.Form) -> str:
         project = services.project_close(project=self.object, by=self.request.user)
         return _("Accounts closed: %(amount)s back to the plan.") % {"amount": receipts.euro(project.returned_cents)}
+
+
+class CallRulesPreviewView(WorkflowStep):
+    """The call's rules run by the engine on sample applications typed by the coordinator (nothing saved)."""
+
+    model = Call
+    title = gettext_lazy("Try the rules")
+    intro = gettext_lazy(
+        "Paste a few sample proposals: the engine ranks them with the call's rules and budget, as it will on the real ones."
+    )
+    button = gettext_lazy("Rank the samples")
+    form_class = workflow_forms.RulesPreviewForm
+    template_name = "workflow/rules_preview.html"
+
+    def load(self, request: HttpRequest, pk: int) -> None:
+        super().load(request, pk)
+        if not can(request.user, "keep", self.object):
+            raise PermissionDenied(_("Only the coordinators of the call's network may do this."))
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        from concilia.programming.rules import fields_of
+
+        header = ["id", "submitted_at", "requested_cents", *fields_of(self.object)]
+        return render(
+            request, self.template_name, self.context(self.form_class(initial={"applications": ",".join(header)}))
+        )
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        import tempfile
+        from pathlib import Path
+
+        from concilia.allocation import engine, explain
+        from concilia.allocation.io import InputError, read_applications
+        from concilia.programming.rules import engine_call
+
+        form = self.form_class(request.POST)
+        rows: list[dict[str, Any]] = []
+        if form.is_valid():
+            try:
+                compiled = engine_call(self.object)
+                with tempfile.TemporaryDirectory() as tmp:
+                    path = Path(tmp) / "samples.csv"
+                    path.write_text(form.cleaned_data["applications"].strip() + "\n", encoding="utf-8")
+                    applications = read_applications(path, compiled)
+                rows = explain.ranking_rows(engine.rank(compiled, applications))
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            except InputError as exc:
+                form.add_error(None, [str(m) for m in getattr(exc, "errors", [str(exc)])])
+        status = 200 if form.is_valid() and not form.errors else 400
+        return render(request, self.template_name, {**self.context(form), "rows": rows}, status=status)

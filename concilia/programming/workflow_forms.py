@@ -80,3 +80,14 @@ class ExpenseDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Needed when less than the amount claimed is approved."),
     )
+
+
+class RulesPreviewForm(forms.Form):
+    applications = forms.CharField(
+        label=_("Sample applications (CSV)"),
+        widget=forms.Textarea(attrs={"rows": 8, "class": "font-monospace"}),
+        help_text=_(
+            "One proposal per row, with a header: id, submitted_at, requested_cents and the fields the rules read. "
+            "Nothing is saved."
+        ),
+    )

@@ -285,3 +285,35 @@ def test_proposal_steps_are_the_leads_and_the_evaluators(world: Any) -> None:
     post(client_for(world.coordinator), "proposal_score", proposal.pk, expect=404)  # not an evaluator
     proposal.refresh_from_db()
     assert proposal.protocol_number is None and proposal.status == "draft"
+
+
+def test_the_coordinator_tries_the_rules_on_sample_applications(world: Any) -> None:
+    plan = pf.PlanFactory(network=world.network)
+    pf.FundingSourceFactory(plan=plan, amount_cents=100_000 * EURO)
+    call = pf.CallFactory(plan=plan, network=world.network, publisher=world.lead_org, budget_cents=30_000 * EURO)
+    pf.CriterionFactory(call=call, code="qualita", label="Qualità", max_points=30)
+    url = reverse("programming:call_rules_preview", args=[call.pk])
+    coordinator = client_for(world.coordinator)
+    form = coordinator.get(url)
+    assert form.status_code == 200 and "score_qualita" in form.content.decode()  # the header to fill in
+    samples = "\n".join(
+        [
+            "id,submitted_at,requested_cents,cofinancing_percent,score_qualita",
+            "A,2026-03-01T09:00:00,2000000,40,2500",
+            "B,2026-03-01T10:00:00,2000000,35,2800",
+            "C,2026-03-01T11:00:00,1000000,10,3000",
+        ]
+    )
+    with translation.override("it"):
+        page = coordinator.post(url, {"applications": samples})
+    body = page.content.decode()
+    assert page.status_code == 200, body[:2000]
+    ranked = body[body.index("preview-heading") :]
+    assert ranked.index(">B<") < ranked.index(">A<")  # more points first
+    assert "min_cofinancing" in ranked  # C is excluded by the co-financing rule
+    assert "funded" in ranked and "not_funded" in ranked  # 30,000 € fund B only (fit: stop)
+    bad = coordinator.post(url, {"applications": "id,submitted_at\nA,ieri"})
+    assert bad.status_code == 400 and "submitted_at" in bad.content.decode()
+    assert client_for(world.lead).post(url, {"applications": samples}).status_code == 404  # a draft call
+    services.call_transition(call=call, to=CallStatus.OPEN, by=world.coordinator)
+    assert client_for(world.lead).post(url, {"applications": samples}).status_code == 403
