@@ -7,6 +7,7 @@ raise ``ValidationError``, shown on the form in the user's language); nothing ch
 
 from __future__ import annotations
 
+from abc import ABCMeta, abstractmethod
 from typing import Any, ClassVar
 
 from django import forms
@@ -25,7 +26,7 @@ from concilia.programming import receipts, services, workflow_forms
 from concilia.programming.models import Call, Evaluator, ExpenseLine, ExpenseReport, Project, Proposal, Score
 
 
-class WorkflowStep(LoginRequiredMixin, View):
+class WorkflowStep(LoginRequiredMixin, View, metaclass=ABCMeta):
     """A step on one object: the object must be visible to the user; the service decides the rest."""
 
     model: ClassVar[type[models.Model]]
@@ -34,6 +35,8 @@ class WorkflowStep(LoginRequiredMixin, View):
     button: ClassVar[Any] = gettext_lazy("Confirm")
     form_class: ClassVar[type[forms.Form]] = workflow_forms.ConfirmForm
     template_name = "workflow/step.html"
+    redirect_on_success = True  # False: show the page again with ``result_context`` (a step that only computes)
+    result_context: dict[str, Any] = {}
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
@@ -47,9 +50,9 @@ class WorkflowStep(LoginRequiredMixin, View):
     def form_kwargs(self) -> dict[str, Any]:
         return {}
 
+    @abstractmethod
     def perform(self, form: forms.Form) -> str:
         """Do the step; return the success message."""
-        raise NotImplementedError
 
     def success_url(self) -> str:
         return str(self.object.get_absolute_url())  # type: ignore[attr-defined]
@@ -78,6 +81,8 @@ class WorkflowStep(LoginRequiredMixin, View):
                 else:
                     form.add_error(None, exc)
             else:
+                if not self.redirect_on_success:
+                    return render(request, self.template_name, {**self.context(form), **self.result_context})
                 messages.success(request, message)
                 return HttpResponseRedirect(self.success_url())
         return render(request, self.template_name, self.context(form), status=400)
@@ -296,7 +301,9 @@ class CallRulesPreviewView(WorkflowStep):
             request, self.template_name, self.context(self.form_class(initial={"applications": ",".join(header)}))
         )
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    redirect_on_success = False
+
+    def perform(self, form: forms.Form) -> str:
         import tempfile
         from pathlib import Path
 
@@ -304,19 +311,13 @@ class CallRulesPreviewView(WorkflowStep):
         from concilia.allocation.io import InputError, read_applications
         from concilia.programming.rules import engine_call
 
-        form = self.form_class(request.POST)
-        rows: list[dict[str, Any]] = []
-        if form.is_valid():
+        compiled = engine_call(self.object)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "samples.csv"
+            path.write_text(form.cleaned_data["applications"].strip() + "\n", encoding="utf-8")
             try:
-                compiled = engine_call(self.object)
-                with tempfile.TemporaryDirectory() as tmp:
-                    path = Path(tmp) / "samples.csv"
-                    path.write_text(form.cleaned_data["applications"].strip() + "\n", encoding="utf-8")
-                    applications = read_applications(path, compiled)
-                rows = explain.ranking_rows(engine.rank(compiled, applications))
-            except ValidationError as exc:
-                form.add_error(None, exc)
+                applications = read_applications(path, compiled)
             except InputError as exc:
-                form.add_error(None, [str(m) for m in getattr(exc, "errors", [str(exc)])])
-        status = 200 if form.is_valid() and not form.errors else 400
-        return render(request, self.template_name, {**self.context(form), "rows": rows}, status=status)
+                raise ValidationError([str(m) for m in exc.errors]) from exc
+        self.result_context = {"rows": explain.ranking_rows(engine.rank(compiled, applications))}
+        return ""

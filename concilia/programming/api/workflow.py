@@ -7,6 +7,7 @@ do what (403) and what the rules allow (400 with the messages in the caller's la
 
 from __future__ import annotations
 
+from abc import ABCMeta, abstractmethod
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -76,7 +77,7 @@ def _messages(exc: DjangoValidationError) -> Any:
     return {"detail": [str(m) for m in exc.messages]}
 
 
-class WorkflowEndpoint(APIView):
+class WorkflowEndpoint(APIView, metaclass=ABCMeta):
     """POST one step on one visible object."""
 
     permission_classes = [permissions.IsAuthenticated]
@@ -86,8 +87,9 @@ class WorkflowEndpoint(APIView):
     def get_object(self, request: Request, pk: int) -> Any:
         return get_object_or_404(restrict(self.model._default_manager.all(), request.user, "view"), pk=pk)
 
+    @abstractmethod
     def perform(self, obj: Any, data: dict[str, Any], request: Request) -> dict[str, Any]:
-        raise NotImplementedError
+        """Do the step on ``obj``; return the response's data."""
 
     def post(self, request: Request, pk: int) -> Response:
         obj = self.get_object(request, pk)
