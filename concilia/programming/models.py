@@ -345,10 +345,9 @@ class ProtocolCounter(models.Model):
         return f"{self.call}: {self.last}"
 
 
-class ProposalAction(BaseModel):
-    """One line of work a proposal plans (services for families, flexible work, a help desk…)."""
+class ActionBase(BaseModel):
+    """A line of work (services for families, flexible work, a help desk…): proposed, then carried out."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="actions", verbose_name=_("proposal"))
     kind = models.CharField(_("kind"), max_length=20, choices=ActionKind.choices)
     title = models.CharField(_("title"), max_length=255)
     description = models.TextField(_("description"), blank=True)
@@ -357,15 +356,37 @@ class ProposalAction(BaseModel):
     budget_cents = models.PositiveBigIntegerField(_("budget (cents)"), default=0)
 
     class Meta:
-        ordering = ["proposal", "starts_on", "pk"]
-        verbose_name = _("proposed action")
-        verbose_name_plural = _("proposed actions")
+        abstract = True
 
     def __str__(self) -> str:
         return self.title
 
 
-class ProposalPartner(BaseModel):
+class PartnerBase(BaseModel):
+    """An organisation taking part in a proposal or a project, with its role and co-financing."""
+
+    role = models.CharField(_("role"), max_length=12, choices=PartnerRole.choices, default=PartnerRole.PARTNER)
+    cofinancing_cents = models.PositiveBigIntegerField(_("co-financing (cents)"), default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"  # type: ignore[attr-defined]
+
+
+class ProposalAction(ActionBase):
+    """One line of work a proposal plans (services for families, flexible work, a help desk…)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="actions", verbose_name=_("proposal"))
+
+    class Meta:
+        ordering = ["proposal", "starts_on", "pk"]
+        verbose_name = _("proposed action")
+        verbose_name_plural = _("proposed actions")
+
+
+class ProposalPartner(PartnerBase):
     """An organisation in a proposal, with its role and what it co-finances."""
 
     proposal = models.ForeignKey(
@@ -374,8 +395,6 @@ class ProposalPartner(BaseModel):
     organisation = models.ForeignKey(
         "network.Organisation", on_delete=models.PROTECT, related_name="proposal_roles", verbose_name=_("organisation")
     )
-    role = models.CharField(_("role"), max_length=12, choices=PartnerRole.choices, default=PartnerRole.PARTNER)
-    cofinancing_cents = models.PositiveBigIntegerField(_("co-financing (cents)"), default=0)
 
     class Meta:
         ordering = ["proposal", "role", "organisation__name"]
@@ -388,9 +407,6 @@ class ProposalPartner(BaseModel):
                 violation_error_message=_("This organisation is already a partner of the proposal."),
             )
         ]
-
-    def __str__(self) -> str:
-        return f"{self.organisation} ({self.get_role_display()})"
 
 
 class ProposalBudgetLine(BaseModel):
@@ -610,13 +626,11 @@ class Project(BaseModel):
         return self.title
 
 
-class ProjectPartner(BaseModel):
+class ProjectPartner(PartnerBase):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="partners", verbose_name=_("project"))
     organisation = models.ForeignKey(
         "network.Organisation", on_delete=models.PROTECT, related_name="project_roles", verbose_name=_("organisation")
     )
-    role = models.CharField(_("role"), max_length=12, choices=PartnerRole.choices, default=PartnerRole.PARTNER)
-    cofinancing_cents = models.PositiveBigIntegerField(_("co-financing (cents)"), default=0)
 
     class Meta:
         ordering = ["project", "role", "organisation__name"]
@@ -630,26 +644,14 @@ class ProjectPartner(BaseModel):
             )
         ]
 
-    def __str__(self) -> str:
-        return f"{self.organisation} ({self.get_role_display()})"
 
-
-class ProjectAction(BaseModel):
+class ProjectAction(ActionBase):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="actions", verbose_name=_("project"))
-    kind = models.CharField(_("kind"), max_length=20, choices=ActionKind.choices)
-    title = models.CharField(_("title"), max_length=255)
-    description = models.TextField(_("description"), blank=True)
-    starts_on = models.DateField(_("start"), null=True, blank=True)
-    ends_on = models.DateField(_("end"), null=True, blank=True)
-    budget_cents = models.PositiveBigIntegerField(_("budget (cents)"), default=0)
 
     class Meta:
         ordering = ["project", "starts_on", "pk"]
         verbose_name = _("project action")
         verbose_name_plural = _("project actions")
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class ExpenseReport(BaseModel):

@@ -36,7 +36,7 @@ from concilia.programming.models import (
 
 
 class Empty(serializers.Serializer):
-    pass
+    """A step with nothing to send: the POST itself is the request."""
 
 
 class TransitionInput(serializers.Serializer):
