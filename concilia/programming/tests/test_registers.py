@@ -52,6 +52,15 @@ def _submitted(w: Any) -> Any:
     }
 
 
+# A record the alliance lead owns while its proposal or report is a draft: never public.
+LEAD_OWNED: dict[str, Any] = {
+    "public": False,
+    "can_change": LEAD,
+    "can_delete": LEAD,
+    "can_add": LEADS_ADD,
+    "creator": "lead",
+}
+
 SPECS = [
     battery.RegisterSpec(
         register=registers.plans,
@@ -154,11 +163,7 @@ SPECS = [
         },  # fmt: skip
         edit=("summary", "Servizi per famiglie con turni nel fine settimana"),
         marker=lambda o: o.title,
-        public=False,
-        can_change=LEAD,
-        can_delete=LEAD,
-        can_add=LEADS_ADD,
-        creator="lead",
+        **LEAD_OWNED,
     ),
     battery.RegisterSpec(
         register=registers.proposal_actions,
@@ -173,11 +178,7 @@ SPECS = [
         },  # fmt: skip
         edit=("description", "Aperto due pomeriggi a settimana"),
         marker=lambda o: o.title,
-        public=False,
-        can_change=LEAD,
-        can_delete=LEAD,
-        can_add=LEADS_ADD,
-        creator="lead",
+        **LEAD_OWNED,
     ),
     battery.RegisterSpec(
         register=registers.proposal_partners,
@@ -192,11 +193,7 @@ SPECS = [
         },  # fmt: skip
         edit=("cofinancing_cents", 300_000),
         marker=lambda o: o.organisation.name,
-        public=False,
-        can_change=LEAD,
-        can_delete=LEAD,
-        can_add=LEADS_ADD,
-        creator="lead",
+        **LEAD_OWNED,
     ),
     battery.RegisterSpec(
         register=registers.proposal_budget_lines,
@@ -211,11 +208,7 @@ SPECS = [
         },  # fmt: skip
         edit=("amount_cents", 800_000),
         marker=lambda o: o.description,
-        public=False,
-        can_change=LEAD,
-        can_delete=LEAD,
-        can_add=LEADS_ADD,
-        creator="lead",
+        **LEAD_OWNED,
     ),
     battery.RegisterSpec(
         # The test world has no evaluator among its roles: evaluators are tested in test_permissions.
@@ -309,11 +302,7 @@ SPECS = [
         },  # fmt: skip
         edit=("notes", "Rendiconto intermedio corretto"),
         marker=lambda o: o.notes,
-        public=False,
-        can_change=LEAD,
-        can_delete=LEAD,
-        can_add=LEADS_ADD,
-        creator="lead",
+        **LEAD_OWNED,
     ),
     battery.RegisterSpec(
         register=registers.expense_lines,
@@ -328,11 +317,7 @@ SPECS = [
         },  # fmt: skip
         edit=("description", "Trasporto scolastico"),
         marker=lambda o: o.description,
-        public=False,
-        can_change=LEAD,
-        can_delete=LEAD,
-        can_add=LEADS_ADD,
-        creator="lead",
+        **LEAD_OWNED,
     ),
     battery.RegisterSpec(
         register=registers.indicators,
