@@ -43,6 +43,22 @@ ACCOUNTS: list[tuple[str, str, str, list[tuple[Role, str | None, str | None]]]] 
         [(Role.ALLIANCE_LEAD, None, "Esempio – Azienda pubblica di servizi alla persona del Casalasco")],
     ),
     ("valutatore", "Valutatore", "Esempio", []),
+    # Issue 6. The seeds say the Cremona network's plan left a provincial babysitter registry and a
+    # network of family–work help desks still active (seeds/003) but not who keeps them today: the
+    # keepers below are examples. Coop Lombardia is a Net & Co partner company (seeds/001).
+    (
+        "operatore.babysitter",
+        "Operatore",
+        "Elenco babysitter",
+        [(Role.REGISTRY_OPERATOR, None, "ATS Val Padana")],
+    ),
+    (
+        "operatore.sportello",
+        "Operatore",
+        "Sportello Famiglia-Lavoro",
+        [(Role.DESK_OPERATOR, None, "Ambito territoriale di Cremona")],
+    ),
+    ("hr.coop", "Risorse umane", "Coop Lombardia", [(Role.COMPANY_HR, None, "Coop Lombardia")]),
 ]
 
 

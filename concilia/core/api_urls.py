@@ -12,5 +12,8 @@ for _reg in registers():
 urlpatterns = [
     path("services/", include("concilia.services.api.urls")),
     path("programming/", include("concilia.programming.api.urls")),
+    path("registry/", include("concilia.registry.api.urls")),
+    path("helpdesk/", include("concilia.helpdesk.api.urls")),
+    path("workplace/", include("concilia.workplace.api.urls")),
     path("", include(router.urls)),
 ]

@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "concilia.network",
     "concilia.services",
     "concilia.programming",
+    "concilia.registry",
+    "concilia.helpdesk",
+    "concilia.workplace",
     "concilia.portal",
 ]
 

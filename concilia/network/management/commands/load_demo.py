@@ -12,9 +12,12 @@ from typing import Any, Protocol
 from django.core.management.base import BaseCommand, CommandParser
 
 from concilia.accounts import demo as accounts_demo
+from concilia.helpdesk import demo as helpdesk_demo
 from concilia.network import demo as network_demo
 from concilia.programming import demo as programming_demo
+from concilia.registry import demo as registry_demo
 from concilia.services import demo as services_demo
+from concilia.workplace import demo as workplace_demo
 
 
 class Loader(Protocol):
@@ -28,6 +31,9 @@ LOADERS: list[Loader] = [
     accounts_demo.load,
     services_demo.load,
     programming_demo.load,
+    registry_demo.load,
+    helpdesk_demo.load,
+    workplace_demo.load,
 ]
 
 
