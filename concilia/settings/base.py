@@ -4,6 +4,7 @@ import importlib.util
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -151,6 +152,13 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or "c
 CELERY_TASK_ALWAYS_EAGER = not USE_CELERY
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# `celery -A concilia beat` runs the daily reminders (without Celery: `concilia send_reminders` from cron).
+CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {
+        "task": "concilia.send_reminders",
+        "schedule": crontab(hour=env.int("REMINDERS_HOUR", default=7), minute=0),
+    },
+}
 
 USE_SMTP = env.bool("USE_SMTP", default=False)
 if USE_SMTP:

@@ -1,0 +1,13 @@
+"""Celery tasks of the core app (run in-process when ``USE_CELERY`` is off)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from concilia.core.schedule import send_all
+
+
+@shared_task(name="concilia.send_reminders")
+def send_reminders() -> dict[str, int]:
+    """The daily reminders of every app (babysitter listings about to expire, help-desk follow-ups…)."""
+    return send_all()
