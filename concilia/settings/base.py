@@ -7,6 +7,8 @@ import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from concilia.settings.enums import enum_name_overrides
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PACKAGE_DIR = BASE_DIR / "concilia"
 
@@ -191,6 +193,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": enum_name_overrides(BASE_DIR / "concilia"),
 }
 
 DJANGO_TABLES2_TEMPLATE = "core/table.html"
