@@ -1,0 +1,185 @@
+"""Forms of the help desks: the registers' forms (desks, hours, closures, cases, referrals) and the public booking form."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from concilia.core.forms import RestrictedModelForm
+from concilia.core.permissions import restrict
+from concilia.helpdesk import models, selectors
+from concilia.helpdesk.choices import Need
+from concilia.network.models import Organisation
+
+
+class NeedsField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=Need.choices, **kwargs)
+
+
+class DeskForm(RestrictedModelForm):
+    restricted_fields = {"network": "view"}
+    services = NeedsField(label=_("services offered"), required=False)
+
+    class Meta:
+        model = models.Desk
+        fields = ["name", "organisation", "network", "description", "address", "postal_code", "municipality",
+                  "latitude", "longitude", "phone", "email", "services", "operators", "slot_minutes", "weeks_ahead",
+                  "capacity_per_slot", "is_published"]  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from concilia.core.permissions import scope_of
+        from concilia.helpdesk.permissions import operator_organisations
+
+        if not scope_of(self.user).is_admin:
+            own = operator_organisations(self.user)
+            if self.instance.pk:
+                own.add(self.instance.organisation_id)
+            self.fields["organisation"].queryset = Organisation.objects.filter(pk__in=own)
+
+
+class DeskPartForm(RestrictedModelForm):
+    restricted_fields = {"desk": "change"}
+
+
+class DeskHoursForm(DeskPartForm):
+    class Meta:
+        model = models.DeskHours
+        fields = ["desk", "weekday", "opens", "closes", "appointments"]
+        widgets = {"opens": forms.TimeInput(attrs={"type": "time"}), "closes": forms.TimeInput(attrs={"type": "time"})}
+
+
+class DeskClosureForm(DeskPartForm):
+    class Meta:
+        model = models.DeskClosure
+        fields = ["desk", "start", "end", "reason"]
+
+
+def desk_staff(desks: Any, also: int | None = None) -> Any:
+    """The users who may handle the cases of ``desks``: their listed operators and the desk operators of
+    the organisations running them (not every account of the platform)."""
+    from django.db.models import Q
+
+    from concilia.accounts.choices import Role
+    from concilia.accounts.models import User
+
+    q = Q(helpdesks__in=desks) | Q(roles__role=Role.DESK_OPERATOR, roles__organisation__in=desks.values("organisation"))
+    if also:
+        q |= Q(pk=also)
+    return User.objects.filter(pk__in=User.objects.filter(q).values("pk"), is_active=True).order_by("username")
+
+
+class CaseForm(DeskPartForm):
+    """Log a contact quickly: the desk, channel, needs and outcome; the citizen only if not anonymous."""
+
+    needs = NeedsField(label=_("needs"))
+
+    class Meta:
+        model = models.Case
+        fields = ["desk", "opened_on", "channel", "anonymous", "first_name", "last_name", "email", "phone",
+                  "municipality", "needs", "description", "outcome", "follow_up_on", "handled_by", "appointment",
+                  "status"]  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["appointment"].queryset = restrict(
+            models.Appointment.objects.select_related("desk"), self.user, "change"
+        )
+        desks = restrict(models.Desk.objects.all(), self.user, "change")
+        self.fields["handled_by"].queryset = desk_staff(desks, also=self.instance.handled_by_id)
+        if not self.instance.pk:
+            self.fields["opened_on"].initial = timezone.localdate()
+            if self.user is not None and getattr(self.user, "is_authenticated", False):
+                self.fields["handled_by"].initial = self.user.pk
+            if desks.count() == 1:
+                self.fields["desk"].initial = desks.get().pk
+        if isinstance(self.initial.get("needs"), str):
+            self.initial["needs"] = [self.initial["needs"]]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("anonymous"):
+            for name in ("first_name", "last_name", "email", "phone"):
+                data[name] = ""
+        return data
+
+
+class ReferralForm(RestrictedModelForm):
+    restricted_fields = {"case": "change", "to_desk": "view", "call": "view", "service": "view"}
+
+    class Meta:
+        model = models.Referral
+        fields = ["case", "service", "to_desk", "call", "other", "note"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from concilia.programming.choices import CallStatus
+
+        self.fields["call"].queryset = self.fields["call"].queryset.filter(status=CallStatus.OPEN)
+        self.fields["call"].help_text = _("Only open calls are offered.")
+
+
+# --- public booking ------------------------------------------------------------------------------
+
+
+class BookingForm(forms.Form):
+    """The citizen's booking: one of the free times, who they are, what it is about."""
+
+    slot = forms.ChoiceField(label=_("Time"), widget=forms.RadioSelect)
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    email = forms.EmailField(label=_("E-mail"), help_text=_("The confirmation and the link to cancel are sent here."))
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    topic = forms.ChoiceField(label=_("What it is about"), choices=[("", "—"), *Need.choices])
+    note = forms.CharField(label=_("Message for the desk (optional)"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    privacy = forms.BooleanField(
+        label=_("I have read the privacy notice: my data are used only to manage this appointment."),
+    )
+
+    def __init__(self, *args: Any, slots: list[selectors.Slot], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].choices = [(s.key, s.key) for s in slots]
+        for name, field in self.fields.items():
+            if name in ("slot", "privacy"):
+                continue
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "type": "tel"})
+
+    def clean_slot(self) -> dt.datetime:
+        return dt.datetime.fromisoformat(self.cleaned_data["slot"])
+
+
+class StatisticsForm(forms.Form):
+    """The period of the statistics page: ``?from=YYYY-MM-DD&to=YYYY-MM-DD`` (default: this year so far)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, label in (("from", _("From")), ("to", _("To"))):
+            self.fields[name] = forms.DateField(
+                label=label, required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+            )
+
+    def period(self) -> tuple[dt.date, dt.date]:
+        today = timezone.localdate()
+        data = self.cleaned_data if self.is_valid() else {}
+        end = data.get("to") or today
+        start = data.get("from") or end.replace(month=1, day=1)
+        return start, end
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("from") and data.get("to") and data["to"] < data["from"]:
+            raise forms.ValidationError(_("The end cannot precede the start."))
+        return data
