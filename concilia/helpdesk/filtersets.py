@@ -20,8 +20,29 @@ def _desks(request: Any) -> QuerySet:
     return restrict(models.Desk.objects.all(), getattr(request, "user", None), "view")
 
 
+def _desk_municipalities(request: Any) -> QuerySet:
+    from concilia.territory.models import Municipality
+
+    return Municipality.objects.filter(desks__isnull=False).select_related("province").distinct()
+
+
+def _desk_organisations(request: Any) -> QuerySet:
+    from concilia.network.models import Organisation
+
+    return Organisation.objects.filter(desks__isnull=False).distinct()
+
+
+def _desk_networks(request: Any) -> QuerySet:
+    from concilia.network.models import Network
+
+    return Network.objects.filter(desks__isnull=False).distinct()
+
+
 class DeskFilterSet(BaseFilterSet):
     search_fields = ("name", "address", "municipality__name", "organisation__name")
+    organisation = django_filters.ModelChoiceFilter(label=_("run by"), queryset=_desk_organisations)
+    network = django_filters.ModelChoiceFilter(label=_("network"), queryset=_desk_networks)
+    municipality = django_filters.ModelChoiceFilter(label=_("municipality"), queryset=_desk_municipalities)
     service = django_filters.ChoiceFilter(label=_("Service offered"), choices=Need.choices, method="by_service")
 
     class Meta:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from concilia.core.api import ObjectViewSet
-from concilia.core.permissions import can, restrict
+from concilia.core.permissions import can
 from concilia.core.registry import MENU, Action, Register, Related, register
 from concilia.helpdesk import filtersets, forms, models, selectors, tables
 from concilia.helpdesk.api import serializers
@@ -45,7 +45,7 @@ desks = register(
         table=tables.DeskTable,
         serializer=serializers.DeskSerializer,
         form=forms.DeskForm,
-        select_related=("organisation", "municipality", "network"),
+        select_related=("organisation", "municipality__province", "network"),
         api_slug="desks",
         detail_template="helpdesk/desk_detail.html",
         detail_fields=[
@@ -179,18 +179,13 @@ MENU.append((_("Help desks"), "helpdesk:public_list", 50))
 
 
 def operator_links(user: Any) -> list[dict[str, Any]]:
-    """The registers an operator (or coordinator) uses, for the public list's side box."""
-    links = []
-    for label, reg in (
-        (_("Appointments"), appointments),
-        (_("Cases"), cases),
-        (_("Referrals"), referrals),
-        (_("Manage desks"), desks),
-    ):
-        if restrict(reg.model._default_manager.all(), user, "view").exists() and (
-            reg is not desks
-            or can(user, "add", models.Desk)
-            or restrict(models.Desk.objects.all(), user, "change").exists()
-        ):
-            links.append({"label": label, "url": reverse(reg.url_name("list"))})
-    return links
+    """The registers a desk operator uses (a coordinator gets the desks), for the public list's top links."""
+    from concilia.core.permissions import scope_of
+    from concilia.helpdesk.permissions import may_operate_some_desk
+
+    regs = []
+    if may_operate_some_desk(user):
+        regs = [(_("Appointments"), appointments), (_("Cases"), cases), (_("Referrals"), referrals)]
+    if regs or scope_of(user).coordinated_network_ids:
+        regs.append((_("Manage desks"), desks))
+    return [{"label": label, "url": reverse(reg.url_name("list"))} for label, reg in regs]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rest_framework import serializers
 
 from concilia.core.api import ObjectSerializer
@@ -27,15 +25,8 @@ class DeskSerializer(ObjectSerializer):
                   "services", "operators", "slot_minutes", "weeks_ahead", "capacity_per_slot", "is_published",
                   "is_example"]  # fmt: skip
         read_only_fields = ["is_example"]
-
-    def to_representation(self, instance: Any) -> Any:
-        data = super().to_representation(instance)
-        request = self.context.get("request")
-        from concilia.core.permissions import can
-
-        if request is None or not can(request.user, "change", instance):
-            data.pop("operators", None)  # who works at a desk is not public
-        return data
+        # Who works at a desk is not public: the operators can be set, never read back.
+        extra_kwargs = {"operators": {"write_only": True, "required": False}}
 
 
 class DeskHoursSerializer(ObjectSerializer):
