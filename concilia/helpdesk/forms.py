@@ -162,7 +162,7 @@ class BookingForm(forms.Form):
 
 
 class StatisticsForm(forms.Form):
-    """The period of the statistics page: ``?from=YYYY-MM-DD&to=YYYY-MM-DD`` (default: this year so far)."""
+    """The period of the statistics page: ``?from=YYYY-MM-DD&to=YYYY-MM-DD`` (default: the last twelve months)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -175,7 +175,7 @@ class StatisticsForm(forms.Form):
         today = timezone.localdate()
         data = self.cleaned_data if self.is_valid() else {}
         end = data.get("to") or today
-        start = data.get("from") or end.replace(month=1, day=1)
+        start = data.get("from") or end - dt.timedelta(days=364)  # the last twelve months
         return start, end
 
     def clean(self) -> dict[str, Any]:
