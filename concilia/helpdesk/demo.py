@@ -96,9 +96,10 @@ class _HelpdeskLoader(_Loader):
                     )
         for entry in self.data.get("cases") or []:
             label = f"case “{entry['key']}”"
-            desk = desks.get(entry["desk"])
-            if desk is None:
+            found = desks.get(entry["desk"])
+            if found is None:
                 raise DemoLoadError(f"{label}: desk “{entry['desk']}” is not in the demo data.")
+            desk = found
             opened = today - dt.timedelta(days=int(entry["days_ago"]))
             follow = opened + dt.timedelta(days=int(entry["follow_up_days"])) if entry.get("follow_up_days") else None
             marker = f"[{entry['key']}]"

@@ -16,6 +16,11 @@ from concilia.helpdesk.choices import Need
 from concilia.network.models import Organisation
 
 
+def field_of(form: forms.BaseForm, name: str) -> Any:
+    """A form's field, typed loosely (choice and model-choice fields have attributes ``Field`` lacks)."""
+    return form.fields[name]
+
+
 class NeedsField(forms.MultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
@@ -42,7 +47,7 @@ class DeskForm(RestrictedModelForm):
             own = operator_organisations(self.user)
             if self.instance.pk:
                 own.add(self.instance.organisation_id)
-            self.fields["organisation"].queryset = Organisation.objects.filter(pk__in=own)
+            field_of(self, "organisation").queryset = Organisation.objects.filter(pk__in=own)
 
 
 class DeskPartForm(RestrictedModelForm):
@@ -89,11 +94,11 @@ class CaseForm(DeskPartForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["appointment"].queryset = restrict(
+        field_of(self, "appointment").queryset = restrict(
             models.Appointment.objects.select_related("desk"), self.user, "change"
         )
         desks = restrict(models.Desk.objects.all(), self.user, "change")
-        self.fields["handled_by"].queryset = desk_staff(desks, also=self.instance.handled_by_id)
+        field_of(self, "handled_by").queryset = desk_staff(desks, also=self.instance.handled_by_id)
         if not self.instance.pk:
             self.fields["opened_on"].initial = timezone.localdate()
             if self.user is not None and getattr(self.user, "is_authenticated", False):
@@ -104,7 +109,7 @@ class CaseForm(DeskPartForm):
             self.initial["needs"] = [self.initial["needs"]]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("anonymous"):
             for name in ("first_name", "last_name", "email", "phone"):
                 data[name] = ""
@@ -122,7 +127,7 @@ class ReferralForm(RestrictedModelForm):
         super().__init__(*args, **kwargs)
         from concilia.programming.choices import CallStatus
 
-        self.fields["call"].queryset = self.fields["call"].queryset.filter(status=CallStatus.OPEN)
+        field_of(self, "call").queryset = field_of(self, "call").queryset.filter(status=CallStatus.OPEN)
         self.fields["call"].help_text = _("Only open calls are offered.")
 
 
@@ -146,7 +151,7 @@ class BookingForm(forms.Form):
 
     def __init__(self, *args: Any, slots: list[selectors.Slot], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["slot"].choices = [(s.key, s.key) for s in slots]
+        field_of(self, "slot").choices = [(s.key, s.key) for s in slots]
         for name, field in self.fields.items():
             if name in ("slot", "privacy"):
                 continue
@@ -179,7 +184,7 @@ class StatisticsForm(forms.Form):
         return start, end
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("from") and data.get("to") and data["to"] < data["from"]:
             raise forms.ValidationError(_("The end cannot precede the start."))
         return data

@@ -10,6 +10,7 @@ open calls.
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -295,10 +296,10 @@ class Case(BaseModel):
         return _needs_display(self.needs)
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if not self.needs:
             errors["needs"] = _("Choose at least one need.")
-        if self.appointment_id and self.desk_id and self.appointment.desk_id != self.desk_id:
+        if self.appointment_id and self.desk_id and self.appointment and self.appointment.desk_id != self.desk_id:
             errors["appointment"] = _("The appointment was booked at another desk.")
         if self.follow_up_on and self.opened_on and self.follow_up_on < self.opened_on:
             errors["follow_up_on"] = _("The follow-up cannot come before the case was opened.")

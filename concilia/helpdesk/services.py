@@ -72,7 +72,8 @@ def appointment_book(
     if timezone.is_naive(starts_at):
         raise ValidationError(_("The time of the appointment is not valid."))
     with transaction.atomic():
-        (locked,) = lock(Desk, desk.pk) or [None]
+        rows = lock(Desk, desk.pk)
+        locked = rows[0] if rows else None
         if locked is None or not locked.is_published:
             raise ValidationError(_("This desk does not take bookings."))
         if starts_at <= now:

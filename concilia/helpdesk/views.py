@@ -9,6 +9,7 @@ page of a desk (also for the coordinator of its network), with CSV/XLSX export.
 from __future__ import annotations
 
 import urllib.parse
+from typing import Any
 
 import tablib
 from django import forms
@@ -26,7 +27,7 @@ from django.views.decorators.http import require_http_methods
 from concilia.core.permissions import can, restrict
 from concilia.helpdesk import registers, selectors, services
 from concilia.helpdesk.choices import AppointmentStatus
-from concilia.helpdesk.forms import BookingForm, StatisticsForm
+from concilia.helpdesk.forms import BookingForm, StatisticsForm, field_of
 from concilia.helpdesk.models import Appointment, Desk
 from concilia.programming.views import WorkflowStep
 
@@ -62,6 +63,11 @@ def public_list(request: HttpRequest) -> HttpResponse:
     return render(request, "helpdesk/public_list.html", context)
 
 
+def _slot_option(slot: selectors.Slot, chosen: str) -> dict[str, Any]:
+    local = slot.starts_at.astimezone(selectors.ROME)
+    return {"key": slot.key, "label": f"{local:%H:%M}", "free": slot.free, "checked": slot.key == chosen}
+
+
 @require_http_methods(["GET", "POST"])
 def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
     desk = _public_desk(request, pk)
@@ -86,32 +92,20 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error(None, exc)
                 slots = selectors.free_slots(desk)
-                form.fields["slot"].choices = [(s.key, s.key) for s in slots]
+                field_of(form, "slot").choices = [(s.key, s.key) for s in slots]
             else:
                 return HttpResponseRedirect(reverse("helpdesk:booking", args=[appointment.token]) + "?nuova=1")
         status = 400
     days = short_day_names()
     chosen = form["slot"].value() or ""
+    days_ = [(day, [_slot_option(s, chosen) for s in day_slots]) for day, day_slots in selectors.slots_by_day(slots)]
     context = {
         "desk": desk,
         "opening_hours": selectors.weekly_hours_text(desk, appointments=False, day_names=days),
         "appointment_hours": selectors.weekly_hours_text(desk, appointments=True, day_names=days),
         "closures": desk.closures.filter(end__gte=timezone.localdate()),
-        "days": [
-            (
-                day,
-                [
-                    {
-                        "key": s.key,
-                        "label": f"{s.starts_at.astimezone(selectors.ROME):%H:%M}",
-                        "free": s.free,
-                        "checked": s.key == chosen,
-                    }
-                    for s in day_slots
-                ],
-            )
-            for day, day_slots in selectors.slots_by_day(slots)
-        ],  # fmt: skip
+        "days": days_,
+        "more_open": any(x["checked"] for _day, row in days_[5:] for x in row),
         "form": form,
         "points": [{"name": desk.name, "url": "", "lat": desk.latitude, "lon": desk.longitude, "approx": False}]
         if desk.latitude is not None and desk.longitude is not None
