@@ -6,7 +6,9 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from concilia.core.forms import RestrictedModelForm
@@ -30,7 +32,7 @@ class NeedsField(forms.MultipleChoiceField):
 
 class DeskForm(RestrictedModelForm):
     restricted_fields = {"network": "view"}
-    services = NeedsField(label=_("services offered"), required=False)
+    services = NeedsField(label=capfirst(_("services offered")), required=False)
 
     class Meta:
         model = models.Desk
@@ -84,7 +86,7 @@ def desk_staff(desks: Any, also: int | None = None) -> Any:
 class CaseForm(DeskPartForm):
     """Log a contact quickly: the desk, channel, needs and outcome; the citizen only if not anonymous."""
 
-    needs = NeedsField(label=_("needs"))
+    needs = NeedsField(label=capfirst(_("needs")))
 
     class Meta:
         model = models.Case
@@ -94,9 +96,11 @@ class CaseForm(DeskPartForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field_of(self, "appointment").queryset = restrict(
-            models.Appointment.objects.select_related("desk"), self.user, "change"
+        # Appointments of the user's desks that have no case yet (or are this case's).
+        free = models.Appointment.objects.select_related("desk").filter(
+            Q(case__isnull=True) | Q(case=self.instance.pk or 0)
         )
+        field_of(self, "appointment").queryset = restrict(free, self.user, "change")
         desks = restrict(models.Desk.objects.all(), self.user, "change")
         field_of(self, "handled_by").queryset = desk_staff(desks, also=self.instance.handled_by_id)
         if not self.instance.pk:
@@ -173,7 +177,9 @@ class StatisticsForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, label in (("from", _("From")), ("to", _("To"))):
             self.fields[name] = forms.DateField(
-                label=label, required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+                label=label,
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
             )
 
     def period(self) -> tuple[dt.date, dt.date]:

@@ -172,6 +172,8 @@ def statistics(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(_("You are not allowed to see the statistics of this desk."))
     form = StatisticsForm(request.GET or None)
     start, end = form.period()
+    if not form.is_bound:
+        form = StatisticsForm(initial={"from": start, "to": end})
     stats = selectors.desk_statistics(desk=desk, start=start, end=end)
     export = request.GET.get("_export")
     if export in ("csv", "xlsx"):

@@ -5,6 +5,7 @@ operator (``operatore.sportello``) logs in and logs the case from the appointmen
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -54,6 +55,9 @@ def test_book_then_log_the_case(browser_page: Any, live_server: Any, world: Any)
     shot(page, "3-booked")
     appointment = Appointment.objects.get()
     assert appointment.status == AppointmentStatus.BOOKED and appointment.last_name == "Bassi"
+    page.get_by_role("link", name=re.compile("Disdici|Cancel the appointment")).click()
+    page.wait_for_url(f"**/sportelli/prenotazione/{appointment.token}/disdici/")
+    assert_accessible(page)  # the cancellation page (not confirmed: the appointment stays)
 
     # The operator logs in, finds the appointment in the day's agenda and logs the case from it.
     page.context.clear_cookies()
@@ -93,4 +97,5 @@ def test_book_then_log_the_case(browser_page: Any, live_server: Any, world: Any)
     shot(page, "6-case")
     page.goto(f"{base}/sportelli/{desk.pk}/statistiche/")
     assert page.locator("[data-cases]").get_attribute("data-cases") == "1"
+    assert_accessible(page)
     shot(page, "7-statistics")
