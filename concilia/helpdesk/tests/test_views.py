@@ -382,3 +382,15 @@ def test_the_menu_links_to_the_desks(s: Setting) -> None:
     operator_page = s.client("operator").get(reverse("helpdesk:public_list")).content.decode()
     assert reverse("helpdesk:case_list") in operator_page
     assert reverse("helpdesk:case_list") not in body
+
+
+def test_filters_by_need_and_service(s: Setting) -> None:
+    hf.case(s.desk, needs=["vouchers"], last_name="Voucherini")
+    hf.case(s.desk, needs=["childcare"], last_name="Nidoni")
+    body = s.client("operator").get(reverse("helpdesk:case_list"), {"need": "vouchers"}).content.decode()
+    assert "Voucherini" in body and "Nidoni" not in body
+    api = s.client("operator").get("/api/helpdesk/cases/", {"need": "childcare"}).json()
+    assert [c["last_name"] for c in api["results"]] == ["Nidoni"]
+    hf.desk(s.world, services=["company_welfare"], name="Sportello welfare")
+    desks = Client().get(reverse("helpdesk:desk_list"), {"service": "company_welfare"}).content.decode()
+    assert "Sportello welfare" in desks and s.desk.name not in desks
