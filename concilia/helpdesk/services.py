@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -111,7 +111,7 @@ def appointment_book(
                 object_save(instance=appointment, by=None, reason="booked")
         except IntegrityError:  # the constraint's last line of defence (a writer outside this lock)
             raise ValidationError(_("This time has just been booked by someone else: choose another one.")) from None
-    send_mail(
+    message = EmailMessage(
         _("Appointment booked: %(desk)s, %(when)s") % {"desk": locked.name, "when": _when(appointment)},
         _(
             "Dear %(name)s,\n\nyour appointment at %(place)s is booked for %(when)s (Italian time).\n"
@@ -128,7 +128,37 @@ def appointment_book(
         None,
         [appointment.email],
     )
+    message.attach("appuntamento.ics", calendar_entry(appointment, base_url), "text/calendar")
+    message.send()
     return appointment
+
+
+def _ics_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def calendar_entry(appointment: Appointment, base_url: str | None = None) -> str:
+    """The appointment as an iCalendar event (RFC 5545), for the citizen's calendar."""
+    desk = appointment.desk
+    stamp = "%Y%m%dT%H%M%SZ"
+    utc = dt.UTC
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Concilia//Sportelli Famiglia-Lavoro//IT",
+        "METHOD:PUBLISH",
+        "BEGIN:VEVENT",
+        f"UID:{appointment.token}@concilia",
+        f"DTSTAMP:{appointment.booked_at.astimezone(utc).strftime(stamp)}",
+        f"DTSTART:{appointment.starts_at.astimezone(utc).strftime(stamp)}",
+        f"DTEND:{appointment.ends_at.astimezone(utc).strftime(stamp)}",
+        f"SUMMARY:{_ics_text(desk.name)}",
+        f"LOCATION:{_ics_text(f'{desk.address}, {desk.municipality.name}')}",
+        f"URL:{appointment_url(appointment, base_url)}",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return "\r\n".join(lines) + "\r\n"
 
 
 def appointment_cancel(*, token: str, now: dt.datetime | None = None, base_url: str | None = None) -> Appointment:

@@ -69,6 +69,10 @@ def test_booking_saves_and_mails_the_cancel_link(world: Any) -> None:
     assert mail.outbox[0].to == ["anna@example.org"]
     assert f"/sportelli/prenotazione/{appointment.token}/" in mail.outbox[0].body
     assert "04/03/2030 09:30" in mail.outbox[0].body
+    ((name, ics, mimetype),) = mail.outbox[0].attachments
+    assert name.endswith(".ics") and mimetype == "text/calendar"
+    assert "DTSTART:20300304T083000Z\r\n" in ics and "DTEND:20300304T090000Z\r\n" in ics
+    assert f"UID:{appointment.token}@concilia" in ics
 
 
 @pytest.mark.parametrize(
