@@ -50,6 +50,17 @@ class DeskForm(RestrictedModelForm):
             if self.instance.pk:
                 own.add(self.instance.organisation_id)
             field_of(self, "organisation").queryset = Organisation.objects.filter(pk__in=own)
+            # Not every account of the platform: the desk operators of these organisations, and whoever
+            # is already listed (e.g. a volunteer added by the administrator).
+            from concilia.accounts.choices import Role
+            from concilia.accounts.models import User
+
+            q = Q(roles__role=Role.DESK_OPERATOR, roles__organisation__in=own)
+            if self.instance.pk:
+                q |= Q(helpdesks=self.instance)
+            field_of(self, "operators").queryset = User.objects.filter(
+                pk__in=User.objects.filter(q).values("pk")
+            ).order_by("username")
 
 
 class DeskPartForm(RestrictedModelForm):

@@ -394,3 +394,12 @@ def test_filters_by_need_and_service(s: Setting) -> None:
     hf.desk(s.world, services=["company_welfare"], name="Sportello welfare")
     desks = Client().get(reverse("helpdesk:desk_list"), {"service": "company_welfare"}).content.decode()
     assert "Sportello welfare" in desks and s.desk.name not in desks
+
+
+def test_the_desk_form_offers_only_the_organisations_desk_operators(s: Setting) -> None:
+    from concilia.helpdesk.forms import DeskForm
+
+    form = DeskForm(instance=s.desk, user=s.operator)
+    offered = set(form.fields["operators"].queryset.values_list("username", flat=True))
+    assert offered == {"operatore"}
+    assert set(form.fields["organisation"].queryset) == {s.desk.organisation}
