@@ -164,6 +164,11 @@ appointments = _part(
         "cancelled_at",
         "reminder_sent_at",
     ],  # fmt: skip
+    related=(
+        Related(
+            _("Case"), lambda a: models.Case.objects.filter(appointment=a).select_related("desk"), tables.CaseTable
+        ),
+    ),
     actions=(
         Action(_("Record the outcome"), "helpdesk:appointment_status"),
         Action(_("Log the case"), "helpdesk:appointment_case", style="primary"),

@@ -232,6 +232,8 @@ def test_the_case_form_from_an_appointment_saves_the_link(s: Setting) -> None:
     case = Case.objects.get()
     assert case.appointment == appointment and case.needs == ["childcare", "vouchers"]
     assert case.history.first().history_user == s.operator
+    detail = client.get(reverse("helpdesk:appointment_detail", args=[appointment.pk])).content.decode()
+    assert reverse("helpdesk:case_detail", args=[case.pk]) in detail
     # a second time: the existing case opens
     again = client.get(reverse("helpdesk:appointment_case", args=[appointment.pk]))
     assert again["Location"] == reverse("helpdesk:case_detail", args=[case.pk])
