@@ -1,0 +1,98 @@
+"""Reads of the babysitter registry: the public search shows only what families need."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
+
+from concilia.registry.models import Availability, Babysitter
+
+# The only fields of a babysitter that families (and the public API) ever see.
+PUBLIC_FIELDS = ("id", "first_name", "areas", "availability", "languages", "course", "first_aid_valid",
+                 "experience", "bio", "vouchers", "registry")  # fmt: skip
+
+
+def public_babysitters(
+    *,
+    today: dt.date | None = None,
+    municipality: Any = None,
+    weekday: int | None = None,
+    start: dt.time | None = None,
+    end: dt.time | None = None,
+    language: str = "",
+    voucher: Any = None,
+    registry: Any = None,
+) -> QuerySet[Babysitter]:
+    """Listed, non-expired babysitters matching the filters (availability must cover the whole range)."""
+    today = today or timezone.localdate()
+    qs = Babysitter.objects.public(today)
+    if registry is not None:
+        qs = qs.filter(registry=registry)
+    if municipality is not None:
+        qs = qs.filter(areas=municipality)
+    if language:
+        qs = qs.filter(languages__regex=rf"(^|,){language}(,|$)")
+    if voucher is not None:
+        qs = qs.filter(accepted_vouchers=voucher)
+    if weekday is not None or start is not None or end is not None:
+        slots = Availability.objects.filter(babysitter=OuterRef("pk"))
+        if weekday is not None:
+            slots = slots.filter(weekday=weekday)
+        if start is not None:
+            slots = slots.filter(starts_at__lte=start)
+        if end is not None:
+            slots = slots.filter(ends_at__gte=end)
+        qs = qs.filter(Exists(slots))
+    return (
+        qs.distinct()
+        .select_related("course", "registry")
+        .prefetch_related(
+            "areas",
+            "accepted_vouchers",
+            Prefetch("availability", queryset=Availability.objects.order_by("weekday", "starts_at")),
+        )
+        .order_by("first_name", "pk")
+    )
+
+
+@dataclass
+class PublicProfile:
+    """What a family sees of a babysitter: never the surname, tax code, e-mail, phone or documents."""
+
+    id: int
+    first_name: str
+    registry: str
+    areas: list[str]
+    availability: list[str]
+    languages: list[str]
+    course: str
+    course_hours: int
+    first_aid_valid: bool
+    experience: str
+    bio: str
+    vouchers: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def public_profile(b: Babysitter, *, today: dt.date | None = None) -> PublicProfile:
+    today = today or timezone.localdate()
+    return PublicProfile(
+        id=b.pk,
+        first_name=b.first_name,
+        registry=b.registry.name,
+        areas=[m.name for m in b.areas.all()],
+        availability=[str(s) for s in b.availability.all()],
+        languages=b.language_names,
+        course=b.course.title,
+        course_hours=b.course.hours,
+        first_aid_valid=b.first_aid_expires_on >= today,
+        experience=b.experience,
+        bio=b.bio,
+        vouchers=[v.name for v in b.accepted_vouchers.all()],
+    )
