@@ -6,6 +6,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from concilia.core.filtersets import BaseFilterSet
+from concilia.programming.filtersets import visible
 from concilia.registry import models
 from concilia.registry.choices import BabysitterStatus, EventKind
 
@@ -27,6 +28,7 @@ class CourseFilterSet(BaseFilterSet):
 
 
 class CourseAttendanceFilterSet(BaseFilterSet):
+    course = django_filters.ModelChoiceFilter(queryset=visible(models.Course), label=_("Course"))
     search_fields = ("last_name", "first_name", "tax_code")
 
     class Meta:
@@ -45,12 +47,15 @@ class BabysitterFilterSet(BaseFilterSet):
 
 
 class AvailabilityFilterSet(BaseFilterSet):
+    babysitter = django_filters.ModelChoiceFilter(queryset=visible(models.Babysitter), label=_("Babysitter"))
+
     class Meta:
         model = models.Availability
         fields = ["babysitter", "weekday"]
 
 
 class BabysitterEventFilterSet(BaseFilterSet):
+    babysitter = django_filters.ModelChoiceFilter(queryset=visible(models.Babysitter), label=_("Babysitter"))
     kind = django_filters.ChoiceFilter(choices=EventKind.choices, label=_("Event"))
 
     class Meta:
@@ -59,6 +64,7 @@ class BabysitterEventFilterSet(BaseFilterSet):
 
 
 class ContactMessageFilterSet(BaseFilterSet):
+    babysitter = django_filters.ModelChoiceFilter(queryset=visible(models.Babysitter), label=_("Babysitter"))
     search_fields = ("family_name", "family_email")
 
     class Meta:

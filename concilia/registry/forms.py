@@ -20,6 +20,19 @@ from concilia.services.models import VoucherScheme
 from concilia.territory.models import Municipality
 
 
+class TaxCodeField(forms.CharField):
+    """A tax code typed in any case, with spaces: read as upper case before validation."""
+
+    def to_python(self, value: Any) -> str:
+        return "".join(str(super().to_python(value)).split()).upper()
+
+
+def _tax_code(label: Any = None) -> TaxCodeField:
+    from concilia.registry.models import validate_tax_code
+
+    return TaxCodeField(label=label or _("Tax code"), max_length=16, validators=[validate_tax_code])
+
+
 class BabysitterRegistryForm(RestrictedModelForm):
     restricted_fields = {"network": "change"}
 
@@ -39,6 +52,7 @@ class CourseForm(RestrictedModelForm):
 
 class CourseAttendanceForm(RestrictedModelForm):
     restricted_fields = {"course": "change"}
+    tax_code = _tax_code()
 
     class Meta:
         model = models.CourseAttendance
@@ -49,6 +63,7 @@ class BabysitterForm(RestrictedModelForm):
     """The operator corrects an application or a listing (new certificate dates, areas…)."""
 
     restricted_fields = {"registry": "change"}
+    tax_code = _tax_code()
 
     class Meta:
         model = models.Babysitter
@@ -84,6 +99,13 @@ def _municipalities(registry: models.BabysitterRegistry | None) -> Any:
 class EnrolmentForm(RestrictedModelForm):
     """The public application form (no login). Availability is written like opening hours."""
 
+    tax_code = _tax_code()
+    residence = forms.CharField(
+        label=_("Municipality of residence"),
+        max_length=150,
+        help_text=_("Type the name of the municipality."),
+        widget=forms.TextInput(attrs={"list": "municipalities", "autocomplete": "off"}),
+    )
     languages_choice = forms.MultipleChoiceField(
         label=_("Languages spoken"), choices=Language.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -109,13 +131,10 @@ class EnrolmentForm(RestrictedModelForm):
         self.registry = registry
         self.instance.registry = registry
         munis = _municipalities(registry)
-        self.fields["residence"].queryset = Municipality.objects.order_by("name")  # type: ignore[attr-defined]
         self.fields["areas"].queryset = munis  # type: ignore[attr-defined]
         self.fields["course"].queryset = registry.courses.order_by("-starts_on")  # type: ignore[attr-defined]
         self.fields["accepted_vouchers"].queryset = registry.voucher_schemes.all()  # type: ignore[attr-defined]
         self.fields["accepted_vouchers"].required = False
-        self.fields["residence"].widget = forms.TextInput(attrs={"class": "form-control", "list": "municipalities"})
-        self.fields["residence"].help_text = _("Type the name of the municipality.")
         self.fields["no_criminal_record"].label = _(
             "I declare that I have no criminal convictions and no pending criminal proceedings "
             "(self-declaration under Presidential Decree 445/2000)."
@@ -128,7 +147,9 @@ class EnrolmentForm(RestrictedModelForm):
         if str(value).isdigit():
             found = Municipality.objects.filter(pk=int(value)).first()
         else:
-            found = Municipality.objects.filter(name__iexact=str(value).strip()).order_by("pk").first()
+            same = Municipality.objects.filter(name__iexact=str(value).strip())
+            # A name shared by municipalities of several provinces: the registry's province first.
+            found = same.filter(province_id=self.registry.province_id).first() or same.order_by("pk").first()
         if found is None:
             raise ValidationError(_("Municipality not found: check the name."))
         return found
@@ -155,7 +176,7 @@ class ContactForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control")
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
 

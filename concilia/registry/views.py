@@ -117,6 +117,16 @@ class ProfileView(View):
         return HttpResponseRedirect(reverse("registry:profile", args=[b.pk]))
 
 
+def _municipality_names(registry: BabysitterRegistry | None) -> list[str]:
+    """Suggestions for the residence field: the municipalities of the registry's region (any name is accepted)."""
+    if registry is None:
+        return []
+    qs = Municipality.objects.all()
+    if registry.province_id:
+        qs = qs.filter(province__region_id=registry.province.region_id)
+    return list(qs.order_by("name").values_list("name", flat=True).distinct()[:3000])
+
+
 class EnrolView(View):
     """The public application form (no login): checked at once, confirmed with a reference number."""
 
@@ -140,9 +150,7 @@ class EnrolView(View):
                 "registry": registry,
                 "registries": BabysitterRegistry.objects.order_by("name"),
                 "form": form,
-                "municipality_names": list(Municipality.objects.order_by("name").values_list("name", flat=True))
-                if registry
-                else [],
+                "municipality_names": _municipality_names(registry),
             },
             status=status,
         )
