@@ -159,7 +159,7 @@ class EnrolmentForm(RestrictedModelForm):
 
     def _post_clean(self) -> None:
         self.instance.languages = ",".join(self.cleaned_data.get("languages_choice") or [])
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]
 
 
 class ContactForm(forms.Form):
@@ -218,7 +218,7 @@ class SearchForm(forms.Form):
             field.widget.attrs.setdefault("class", css)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("dalle") and data.get("alle") and data["alle"] <= data["dalle"]:
             raise ValidationError(_("The end time must follow the start time."))
         return data

@@ -245,7 +245,7 @@ class Babysitter(BaseModel):
     reminded_for = models.DateField(_("reminder sent for expiry on"), null=True, blank=True, editable=False)
     is_example = models.BooleanField(_("example record"), default=False)
 
-    objects = BabysitterQuerySet.as_manager()
+    objects = BabysitterQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["last_name", "first_name", "pk"]

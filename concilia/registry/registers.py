@@ -41,7 +41,7 @@ def _reg(model: Any, slug: str, **extra: Any) -> Register:
     )
 
 
-BABYSITTER_STEPS = {
+BABYSITTER_STEPS: dict[str, list[tuple[Any, str, str]]] = {
     BabysitterStatus.SUBMITTED: [(_("Verify and list"), "registry:babysitter_list_step", "manage"),
                                  (_("Reject"), "registry:babysitter_reject", "manage")],
     BabysitterStatus.REJECTED: [(_("Verify and list"), "registry:babysitter_list_step", "manage")],

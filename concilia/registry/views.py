@@ -29,7 +29,7 @@ from concilia.services.models import VoucherScheme
 from concilia.territory.models import Municipality
 
 
-def _add_errors(form: forms.Form, exc: ValidationError) -> None:
+def _add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
             target = field if field in form.fields else None
@@ -122,7 +122,7 @@ def _municipality_names(registry: BabysitterRegistry | None) -> list[str]:
     if registry is None:
         return []
     qs = Municipality.objects.all()
-    if registry.province_id:
+    if registry.province is not None:
         qs = qs.filter(province__region_id=registry.province.region_id)
     return list(qs.order_by("name").values_list("name", flat=True).distinct()[:3000])
 
