@@ -96,3 +96,44 @@ def public_profile(b: Babysitter, *, today: dt.date | None = None) -> PublicProf
         bio=b.bio,
         vouchers=[v.name for v in b.accepted_vouchers.all()],
     )
+
+
+@dataclass
+class PlannerOffer:
+    """A listed babysitter the care planner proposes for hours no service covers."""
+
+    id: int
+    first_name: str
+    covered_minutes: int
+    covered: dict[int, list[Any]]
+    vouchers: list[str]
+
+    @property
+    def covered_hours(self) -> float:
+        return round(self.covered_minutes / 60, 1)
+
+
+def planner_offers(*, municipality: Any, gaps: dict[int, list[Any]], today: dt.date | None = None,
+                   limit: int = 3) -> list[PlannerOffer]:  # fmt: skip
+    """Listed babysitters serving ``municipality`` whose weekly availability covers part of ``gaps``.
+
+    ``gaps`` is the care planner's week of uncovered intervals (``coverage.Week``); the offers come
+    most minutes first, with the vouchers each accepts (two queries whatever the number of babysitters).
+    """
+    from concilia.services import coverage
+    from concilia.services.planner import week_of
+
+    if not gaps or municipality is None:
+        return []
+    offers = []
+    for b in public_babysitters(today=today, municipality=municipality):
+        available = week_of([(s.weekday, s.starts_at, s.ends_at) for s in b.availability.all()])
+        covered = {day: coverage.intersect(ivs, available.get(day, ())) for day, ivs in gaps.items()}
+        covered = {day: ivs for day, ivs in covered.items() if ivs}
+        minutes = sum(coverage.measure(ivs) for ivs in covered.values())
+        if minutes:
+            offers.append(
+                PlannerOffer(b.pk, b.first_name, minutes, covered, [v.name for v in b.accepted_vouchers.all()])
+            )
+    offers.sort(key=lambda o: (-o.covered_minutes, o.first_name, o.id))
+    return offers[:limit]

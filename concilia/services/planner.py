@@ -15,6 +15,7 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
 
@@ -67,6 +68,8 @@ class PersonPlan:
     services: dict[str, models.Service]
     distances: dict[str, float]
     svgs: list[str]
+    babysitters: list[Any] = field(default_factory=list)
+    """Listed babysitters of the registry serving the municipality, for the hours the first proposal leaves uncovered."""
 
 
 @dataclass
@@ -246,6 +249,7 @@ def plan(req: PlanRequest) -> PlanResult:
             for n in picked
         ]
         proposals = coverage.plan(need, cands, max_services=3, limit=3)
+        gaps = proposals[0].uncovered if proposals else need
         people.append(
             PersonPlan(
                 f"p{i}",
@@ -257,9 +261,21 @@ def plan(req: PlanRequest) -> PlanResult:
                 services,
                 {c.id: c.distance_km for c in cands},
                 [],
+                _babysitters(req.municipality, gaps) if not p.elderly else [],
             )
         )
     return PlanResult(req, monday, origin, away, people)
+
+
+def _babysitters(municipality: Municipality, gaps: coverage.Week) -> list[Any]:
+    """The babysitter registry's offers for ``gaps`` (none when the registry app is not installed)."""
+    from django.apps import apps
+
+    if not gaps or not apps.is_installed("concilia.registry"):
+        return []
+    from concilia.registry.selectors import planner_offers
+
+    return planner_offers(municipality=municipality, gaps=gaps)
 
 
 def render_svgs(result: PlanResult, labels: timeline.Labels) -> None:

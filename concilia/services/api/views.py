@@ -142,6 +142,18 @@ class PlanView(APIView):
                         }
                         for prop in pp.proposals
                     ],
+                    # Listed babysitters for what the first proposal leaves uncovered: public fields only.
+                    "babysitters": [
+                        {
+                            "id": o.id,
+                            "first_name": o.first_name,
+                            "url": request.build_absolute_uri(f"/babysitter/profilo/{o.id}/"),
+                            "minutes": o.covered_minutes,
+                            "covered": _week_json(o.covered),
+                            "vouchers": o.vouchers,
+                        }
+                        for o in pp.babysitters
+                    ],
                 }
             )
         return Response(
