@@ -50,7 +50,7 @@ def test_planner_page_shows_first_name_only(rw) -> None:
     b = listed(rw)
     rw.cremona.latitude, rw.cremona.longitude = 45.13, 10.02
     rw.cremona.save()
-    data = {"comune": "Cremona", "raggio": "5", "settimana": str(timezone.localdate() + dt.timedelta(days=7)),
+    data = {"comune": rw.cremona.istat_code, "raggio": "5", "settimana": str(timezone.localdate() + dt.timedelta(days=7)),
             "genitore1_orari": "lun-ven 08:00-18:00", "genitore1_viaggio": "0", "figlio1_nascita": "2021-05-01"}  # fmt: skip
     response = Client().post(reverse("services:planner"), data)
     html = response.content.decode()
@@ -66,7 +66,7 @@ def test_planner_api_lists_babysitters_with_public_fields(rw) -> None:
     b = listed(rw)
     rw.cremona.latitude, rw.cremona.longitude = 45.13, 10.02
     rw.cremona.save()
-    data = {"comune": "Cremona", "raggio": "5", "settimana": str(timezone.localdate() + dt.timedelta(days=7)),
+    data = {"comune": rw.cremona.istat_code, "raggio": "5", "settimana": str(timezone.localdate() + dt.timedelta(days=7)),
             "genitore1_orari": "lun-ven 08:00-18:00", "genitore1_viaggio": "0", "figlio1_nascita": "2021-05-01"}  # fmt: skip
     response = Client().post("/api/services/plan/", json.dumps(data), content_type="application/json")
     assert response.status_code == 200, response.content

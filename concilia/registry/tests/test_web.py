@@ -55,6 +55,11 @@ def test_public_pages_and_api_show_no_contact(rw) -> None:
         "/api/registry/contactmessages/",
         "/api/registry/babysitterevents/",
         reverse("registry:babysitter_list"),
+        reverse("registry:babysitterregistry_detail", args=[rw.registry.pk]),
+        reverse("registry:course_detail", args=[rw.course.pk]),
+        reverse("registry:babysitter_history", args=[b.pk]),
+        reverse("registry:babysitter_list") + "?_export=csv",
+        f"/api/registry/babysitterregistries/{rw.registry.pk}/",
     ):
         response = c.get(url)
         assert response.status_code in (200, 302, 404), (url, response.status_code)
