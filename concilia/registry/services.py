@@ -105,7 +105,7 @@ def eligibility_errors(babysitter: Babysitter, *, today: dt.date) -> dict[str, l
 
 
 def _next_reference(registry: BabysitterRegistry, today: dt.date) -> str:
-    prefix = f"BS-{today.year}-"
+    prefix = f"BS-{today.year}-{registry.pk}-"
     last = (
         Babysitter.objects.filter(reference__startswith=prefix)
         .order_by("-reference")
