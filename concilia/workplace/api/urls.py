@@ -1,5 +1,10 @@
 """Endpoints of the workplace app beside the registers' CRUD routes (mounted at ``/api/workplace/``)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from concilia.workplace.api import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("surveys/<int:pk>/results/", views.SurveyResultsEndpoint.as_view(), name="api-survey-results"),
+    path("answer/<str:token>/", views.AnswerEndpoint.as_view(), name="api-survey-answer"),
+]

@@ -1,0 +1,100 @@
+"""Forms of the workplace registers and steps. Statuses change only through the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from concilia.core.forms import RestrictedModelForm
+from concilia.network.models import Alliance, Network, Organisation
+from concilia.workplace import models
+from concilia.workplace.permissions import own_organisations
+
+
+class MeasureForm(RestrictedModelForm):
+    class Meta:
+        model = models.Measure
+        fields = ["code", "name", "category", "description", "position"]
+
+
+class CompanyMeasureForm(RestrictedModelForm):
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        from concilia.core.permissions import scope_of
+
+        if user is not None and not scope_of(user).is_admin:
+            self.fields["organisation"].queryset = Organisation.objects.filter(pk__in=own_organisations(user))
+
+    class Meta:
+        model = models.CompanyMeasure
+        fields = ["organisation", "measure", "since", "until", "employees_covered", "project", "is_public", "note"]
+
+
+class SurveyForm(RestrictedModelForm):
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        from concilia.core.permissions import scope_of
+
+        if user is not None and not scope_of(user).is_admin:
+            self.fields["owner"].queryset = Organisation.objects.filter(pk__in=own_organisations(user))
+            self.fields["network"].queryset = Network.objects.all()
+            self.fields["alliance"].queryset = Alliance.objects.all()
+
+    class Meta:
+        model = models.Survey
+        fields = ["title", "intro", "owner", "network", "alliance", "opens_on", "closes_on"]
+
+
+class QuestionForm(RestrictedModelForm):
+    restricted_fields = {"survey": "change"}
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        survey_id = self.initial.get("survey") or (self.instance.survey_id if self.instance.pk else None)
+        if survey_id:
+            self.fields["condition_question"].queryset = models.Question.objects.filter(survey=survey_id)
+        self.fields["options"].widget = forms.Textarea(attrs={"rows": 5, "class": "form-control"})
+
+    class Meta:
+        model = models.Question
+        fields = [
+            "survey", "position", "code", "text", "help", "kind", "required", "options", "scale_min", "scale_max",
+            "scale_min_label", "scale_max_label", "number_min", "number_max", "condition_question",
+            "condition_operator", "condition_value",
+        ]  # fmt: skip
+
+
+class InvitationForm(RestrictedModelForm):
+    restricted_fields = {"survey": "change"}
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["survey"].queryset = self.fields["survey"].queryset.filter(is_template=False)
+
+    class Meta:
+        model = models.Invitation
+        fields = ["survey", "organisation"]
+
+
+class FromTemplateForm(forms.Form):
+    owner = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Owner organisation"))
+    title = forms.CharField(label=_("Title"), max_length=255)
+
+    def __init__(self, *args: Any, user: Any = None, template: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from concilia.core.permissions import scope_of
+
+        qs = Organisation.objects.all()
+        if user is not None and not scope_of(user).is_admin:
+            qs = qs.filter(pk__in=own_organisations(user))
+        self.fields["owner"].queryset = qs
+        self.fields["owner"].widget.attrs["class"] = "form-select"
+        self.fields["title"].widget.attrs["class"] = "form-control"
+        if template is not None:
+            self.fields["title"].initial = template.title
+
+
+class ConfirmForm(forms.Form):
+    pass

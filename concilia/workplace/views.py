@@ -1,0 +1,258 @@
+"""Pages of the workplace app beside its registers: the measures page, the survey steps, the public
+answering page, the preview and the results (with CSV/XLSX export). They call the services and the
+selectors and stay thin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import tablib
+from django import forms as django_forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.decorators.cache import never_cache
+
+from concilia.core.permissions import restrict
+from concilia.programming.views import WorkflowStep
+from concilia.workplace import forms, selectors, services
+from concilia.workplace.choices import QuestionKind
+from concilia.workplace.models import Invitation, Question, Survey
+
+
+class MeasuresView(View):
+    """The public catalogue: each measure with how many organisations adopt it, and adoptions by network."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(
+            request,
+            "workplace/measures.html",
+            {"catalogue": selectors.measure_catalogue(), "by_network": selectors.public_measures_by_network()},
+        )
+
+
+# --- survey steps ------------------------------------------------------------------------------
+
+
+class SurveyFromTemplateView(WorkflowStep):
+    model = Survey
+    title = gettext_lazy("Create a survey from the template")
+    intro = gettext_lazy(
+        "A new draft survey of your organisation is created with the template's questions and conditions. "
+        "You can change them before opening it."
+    )
+    button = gettext_lazy("Create the survey")
+    form_class = forms.FromTemplateForm
+
+    def load(self, request: HttpRequest, pk: int) -> None:
+        self.object = get_object_or_404(restrict(Survey.objects.filter(is_template=True), request.user, "view"), pk=pk)
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"user": self.request.user, "template": self.object}
+
+    def perform(self, form: django_forms.Form) -> str:
+        try:
+            self.created = services.survey_from_template(
+                template=self.object, owner=form.cleaned_data["owner"], title=form.cleaned_data["title"],
+                by=self.request.user,
+            )  # fmt: skip
+        except PermissionDenied as exc:
+            raise ValidationError(str(exc)) from exc
+        return _("Survey created: add the invitations, then open it.")
+
+    def success_url(self) -> str:
+        return str(self.created.get_absolute_url())
+
+
+class SurveyOpenView(WorkflowStep):
+    model = Survey
+    title = gettext_lazy("Open the survey")
+    intro = gettext_lazy(
+        "From now on the invited organisations' links accept answers. Questions can no longer be changed."
+    )
+    button = gettext_lazy("Open")
+    form_class = forms.ConfirmForm
+
+    def perform(self, form: django_forms.Form) -> str:
+        services.survey_open(survey=self.object, by=self.request.user)
+        return _("The survey is open.")
+
+
+class SurveyCloseView(WorkflowStep):
+    model = Survey
+    title = gettext_lazy("Close the survey")
+    intro = gettext_lazy("The links stop accepting answers; the results stay available.")
+    button = gettext_lazy("Close")
+    form_class = forms.ConfirmForm
+
+    def perform(self, form: django_forms.Form) -> str:
+        services.survey_close(survey=self.object, by=self.request.user)
+        return _("The survey is closed.")
+
+
+# --- answering ---------------------------------------------------------------------------------
+
+
+def questionnaire(questions: list[Question], values: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """What the template needs to draw each question, with its condition for the live script."""
+    values = values or {}
+    by_pk = {q.pk: q for q in questions}
+    out = []
+    for q in questions:
+        value = values.get(q.code)
+        given = value if isinstance(value, list) else ([] if value in (None, "") else [str(value)])
+        condition = None
+        if q.condition_question_id and q.condition_question_id in by_pk:
+            condition = {
+                "code": by_pk[q.condition_question_id].code,
+                "operator": q.condition_operator,
+                "value": q.condition_value,
+            }
+        scale = []
+        if q.kind == QuestionKind.SCALE and q.scale_min is not None and q.scale_max is not None:
+            scale = [(str(v), selectors._scale_label(q, v)) for v in range(q.scale_min, q.scale_max + 1)]
+        out.append(
+            {
+                "q": q,
+                "choices": q.choices if q.choices else scale,
+                "given": given,
+                "value": value,
+                "condition": condition,
+            }
+        )
+    return out
+
+
+@method_decorator(never_cache, name="dispatch")
+class AnswerView(View):
+    """The public page through an invitation link: no login, phone-friendly, conditions applied live."""
+
+    template_name = "workplace/answer.html"
+
+    def render_page(self, request: HttpRequest, invitation: Invitation, **extra: Any) -> HttpResponse:
+        survey = invitation.survey
+        questions = list(survey.questions.order_by("position"))
+        today = timezone.localdate()
+        ctx = {
+            "survey": survey,
+            "invitation": invitation,
+            "open": services.accepts_answers(survey, today),
+            "items": questionnaire(questions, extra.pop("values", None)),
+            "errors": extra.pop("errors", {}),
+            **extra,
+        }
+        status = 400 if ctx["errors"] or ctx.get("general_error") else 200
+        return render(request, self.template_name, ctx, status=status)
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        return self.render_page(request, services.invitation_for_answer(token))
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        invitation = services.invitation_for_answer(token)
+        try:
+            services.response_submit(token=token, data=request.POST)
+        except ValidationError as exc:
+            values = {
+                k: (request.POST.getlist(k) if len(request.POST.getlist(k)) > 1 else request.POST.get(k))
+                for k in request.POST
+            }
+            if hasattr(exc, "error_dict"):
+                errors = {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
+                return self.render_page(request, invitation, errors=errors, values=values)
+            return self.render_page(request, invitation, general_error=" ".join(exc.messages), values=values)
+        return HttpResponseRedirect(reverse("workplace:answer_thanks", args=[token]))
+
+
+class ThanksView(View):
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        invitation = services.invitation_for_answer(token)
+        return render(request, "workplace/thanks.html", {"survey": invitation.survey})
+
+
+class SurveyPreviewView(View):
+    """The questionnaire as respondents will see it, for who may see the survey; nothing is recorded."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not request.user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        survey = get_object_or_404(restrict(Survey.objects.all(), request.user, "view"), pk=pk)
+        questions = list(survey.questions.order_by("position"))
+        return render(
+            request,
+            "workplace/answer.html",
+            {"survey": survey, "preview": True, "open": True, "items": questionnaire(questions), "errors": {}},
+        )
+
+
+# --- results -----------------------------------------------------------------------------------
+
+
+class SurveyResultsView(View):
+    """Charts and tables of one scope of a survey; ``?_export=csv|xlsx`` downloads the same figures."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not request.user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        survey = get_object_or_404(restrict(Survey.objects.all(), request.user, "view"), pk=pk)
+        scope = selectors.scope_from(request.GET)
+        if not selectors.may_see_results(request.user, survey, scope):
+            raise PermissionDenied(_("You are not allowed to see these results."))
+        results = selectors.survey_results(
+            survey=survey,
+            scope=scope,
+            filter_question=request.GET.get("filter_question", ""),
+            filter_value=request.GET.get("filter_value", ""),
+        )
+        export = request.GET.get("_export")
+        if export in ("csv", "xlsx"):
+            return export_results(results, export)
+        if export:
+            raise Http404
+        query = request.GET.copy()
+        query.pop("_export", None)
+        filterable = [q for q in survey.questions.order_by("position") if q.kind in ("single", "multiple")]
+        return render(
+            request,
+            "workplace/results.html",
+            {
+                "survey": survey,
+                "results": results,
+                "scopes": selectors.result_scopes(request.user, survey),
+                "exports": [(fmt.upper(), "?" + _with(query, _export=fmt)) for fmt in ("csv", "xlsx")],
+                "filterable": filterable,
+                "scope_query": scope.query,
+                "min_responses": selectors.MIN_RESPONSES,
+            },
+        )
+
+
+def _with(query: Any, **extra: str) -> str:
+    q = query.copy()
+    for k, v in extra.items():
+        q[k] = v
+    return str(q.urlencode())
+
+
+def export_results(results: selectors.Results, fmt: str) -> HttpResponse:
+    headers, rows = selectors.results_table(results)
+    data = tablib.Dataset(*rows, headers=headers, title=_("Results")[:31])
+    stamp = timezone.localdate().isoformat()
+    name = f"risultati-questionario-{results.survey.pk}-{stamp}.{fmt}"
+    if fmt == "csv":
+        response = HttpResponse(data.export("csv"), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            data.export("xlsx"), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
