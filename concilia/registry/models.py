@@ -11,6 +11,7 @@ babysitter's contacts: they write through a form and the platform relays the mes
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -298,6 +299,13 @@ class Babysitter(BaseModel):
         if not self.course_id or not self.course.hours:
             return None
         return int(self.attendance_hours * 100 // self.course.hours)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.reference:  # a record made outside babysitter_submit (by the administrator)
+            from django.utils import timezone
+
+            self.reference = f"BS-{timezone.localdate().year}-{self.registry_id}-A{timezone.now():%H%M%S%f}"[:20]
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         self.tax_code = (self.tax_code or "").upper().strip()

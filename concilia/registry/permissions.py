@@ -7,6 +7,7 @@
   network manage it: they see and change its courses, attendance registers and applications, read
   the events and the relayed messages, and take the workflow steps (list, reject, suspend,
   reinstate, renew); a coordinator may add a registry to a network it coordinates;
+- applications are submitted through the public form only (operators can fill it for someone);
 - babysitters' personal data (surname, tax code, contacts, documents) are seen by nobody else;
 - events and messages are written only by :mod:`concilia.registry.services`;
 - the platform administrator may do everything the registers allow.
@@ -82,7 +83,8 @@ register(
     models.Babysitter,
     Policy(
         view=_under("registry"),
-        add=manages_any,
+        # Applications come from the public form (babysitter_submit checks them and records the event).
+        add=lambda u: False,
         change=_under("registry"),
         delete=lambda u: NOTHING,
         extra={"manage": _under("registry")},

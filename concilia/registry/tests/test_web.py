@@ -274,3 +274,17 @@ def test_attendance_import_from_csv(rw) -> None:
         reverse("registry:courseattendance_import"), {"file": SimpleUploadedFile("p.csv", csv.encode())}
     )
     assert r.status_code in (400, 403)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_applications_only_through_the_public_form(rw, role) -> None:
+    c = client(rw, role)
+    r = c.post("/api/registry/babysitters/", json.dumps({"registry": rw.registry.pk, "first_name": "X"}),
+               content_type="application/json")  # fmt: skip
+    if role == "admin":
+        assert r.status_code == 400  # allowed, but the record is incomplete
+    else:
+        assert r.status_code in (401, 403)
+    assert not Babysitter.objects.exists()
+    page = c.get(reverse("registry:babysitter_add"))
+    assert page.status_code == 200 if role == "admin" else page.status_code in (302, 403)
