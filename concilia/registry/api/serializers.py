@@ -81,7 +81,7 @@ class PublicBabysitterSerializer(serializers.Serializer):
     vouchers = serializers.ListField(child=serializers.CharField())
 
 
-class ContactSerializer(serializers.Serializer):
+class FamilyMessageSerializer(serializers.Serializer):
     family_name = serializers.CharField(max_length=120)
     family_email = serializers.EmailField()
     family_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)

@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 from concilia.programming.api.workflow import WorkflowEndpoint, _messages
 from concilia.registry import selectors, services
 from concilia.registry.api.serializers import (
-    ContactSerializer,
+    FamilyMessageSerializer,
     NoteSerializer,
     PublicBabysitterSerializer,
     ReasonSerializer,
@@ -115,10 +115,10 @@ class ContactEndpoint(APIView):
     permission_classes = [permissions.AllowAny]
     throttle_classes = [ContactThrottle]
 
-    @extend_schema(request=ContactSerializer, responses={202: dict}, tags=["babysitter registry"])
+    @extend_schema(request=FamilyMessageSerializer, responses={202: dict}, tags=["babysitter registry"])
     def post(self, request: Request, pk: int) -> Response:
         b = get_object_or_404(Babysitter.objects.public(), pk=pk)
-        given = ContactSerializer(data=request.data)
+        given = FamilyMessageSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
         if data.get("website"):
