@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 
-from concilia.core.permissions import restrict
+from concilia.core.permissions import can, restrict
 from concilia.programming.views import WorkflowStep
 from concilia.workplace import forms, selectors, services
 from concilia.workplace.choices import QuestionKind
@@ -70,7 +70,16 @@ class SurveyFromTemplateView(WorkflowStep):
         return str(self.created.get_absolute_url())
 
 
-class SurveyOpenView(WorkflowStep):
+class ManageStep(WorkflowStep):
+    """A step only the survey's managers are offered (others who see the survey get 403)."""
+
+    def load(self, request: HttpRequest, pk: int) -> None:
+        super().load(request, pk)
+        if not can(request.user, "manage", self.object):
+            raise PermissionDenied(_("Only the owner of the survey and the coordinators of its network may do this."))
+
+
+class SurveyOpenView(ManageStep):
     model = Survey
     title = gettext_lazy("Open the survey")
     intro = gettext_lazy(
@@ -84,7 +93,7 @@ class SurveyOpenView(WorkflowStep):
         return _("The survey is open.")
 
 
-class SurveyCloseView(WorkflowStep):
+class SurveyCloseView(ManageStep):
     model = Survey
     title = gettext_lazy("Close the survey")
     intro = gettext_lazy("The links stop accepting answers; the results stay available.")
