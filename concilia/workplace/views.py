@@ -216,12 +216,9 @@ class SurveyResultsView(View):
         scope = selectors.scope_from(request.GET)
         if not selectors.may_see_results(request.user, survey, scope):
             raise PermissionDenied(_("You are not allowed to see these results."))
-        results = selectors.survey_results(
-            survey=survey,
-            scope=scope,
-            filter_question=request.GET.get("filter_question", ""),
-            filter_value=request.GET.get("filter_value", ""),
-        )
+        chosen = request.GET.get("filter", "")
+        fq, _sep, fv = chosen.partition(":")
+        results = selectors.survey_results(survey=survey, scope=scope, filter_question=fq, filter_value=fv)
         export = request.GET.get("_export")
         if export in ("csv", "xlsx"):
             return export_results(results, export)
@@ -229,7 +226,12 @@ class SurveyResultsView(View):
             raise Http404
         query = request.GET.copy()
         query.pop("_export", None)
-        filterable = [q for q in survey.questions.order_by("position") if q.kind in ("single", "multiple")]
+        filter_options = [
+            (f"{q.code}:{code}", f"{q.text} – {label}")
+            for q in survey.questions.order_by("position")
+            if q.kind in ("single", "multiple")
+            for code, label in q.choices
+        ]
         return render(
             request,
             "workplace/results.html",
@@ -238,7 +240,8 @@ class SurveyResultsView(View):
                 "results": results,
                 "scopes": selectors.result_scopes(request.user, survey),
                 "exports": [(fmt.upper(), "?" + _with(query, _export=fmt)) for fmt in ("csv", "xlsx")],
-                "filterable": filterable,
+                "filter_options": filter_options,
+                "chosen_filter": chosen,
                 "scope_query": scope.query,
                 "min_responses": selectors.MIN_RESPONSES,
             },

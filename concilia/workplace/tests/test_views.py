@@ -228,3 +228,18 @@ def test_survey_register_visibility(world: Any, place: Any) -> None:
     assert client(f.user_with_role(Role.COMPANY_HR, organisation=f.CompanyFactory(), username="hr-tre")).get(url).status_code == 404
     assert client(place.hr).get(f"/aziende/questionari/{place.survey.pk}/modifica/").status_code == 403
     assert client(world.lead).get(f"/aziende/questionari/{place.survey.pk}/modifica/").status_code == 200
+
+
+def test_a_filter_isolating_fewer_than_five_is_refused_on_the_page_and_in_the_api(world: Any, place: Any) -> None:
+    wf.answer_times(place.invitation, 6)
+    wf.answer_times(place.invitation, 2, {**wf.ANSWER, "misure": ["banca"]})
+    c = client(world.lead)
+    page = c.get(f"/aziende/questionari/{place.survey.pk}/risultati/", {"filter": "misure:banca"}).content.decode()
+    assert "fewer than 5 people" in page and "data-percent" not in page
+    api = c.get(
+        f"/api/workplace/surveys/{place.survey.pk}/results/", {"filter_question": "misure", "filter_value": "banca"}
+    ).json()
+    assert api["shown"] is False and "questions" not in api
+    wf.answer_times(place.invitation, 3, {**wf.ANSWER, "misure": ["banca"]})
+    ok = c.get(f"/aziende/questionari/{place.survey.pk}/risultati/", {"filter": "misure:banca"}).content.decode()
+    assert 'data-percent="100.0"' in ok
