@@ -161,7 +161,7 @@ def _survey(s: dict[str, Any], template: Survey, today: dt.date, counts: Counter
         wanted = inv.get("example_responses", 0)
         if wanted and not invitation.responses.exists() and survey.status == SurveyStatus.OPEN:
             rng = random.Random(f"{survey.title}/{org.name}")  # noqa: S311 - fixed seed: the same examples each time
-            questions = list(survey.questions.order_by("position"))
+            questions = list(Question.objects.filter(survey=survey).order_by("position"))
             for _i in range(wanted):
                 response = services.response_submit(
                     token=invitation.token, data=_example_answers(questions, rng), today=survey.opens_on or today
@@ -187,5 +187,7 @@ def _example_answers(questions: list[Question], rng: random.Random) -> dict[str,
             high = q.number_max if q.number_max is not None else low + 200
             out[q.code] = rng.randint(low, min(high, low + 3) if high <= 10 else min(high, low + 40))
         elif not q.required and rng.random() < 0.3:
-            out[q.code] = rng.choice(["Più flessibilità in uscita.", "Servizi vicino al lavoro.", "Nessuna osservazione."])
+            out[q.code] = rng.choice(
+                ["Più flessibilità in uscita.", "Servizi vicino al lavoro.", "Nessuna osservazione."]
+            )
     return out

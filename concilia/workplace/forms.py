@@ -25,7 +25,7 @@ class CompanyMeasureForm(RestrictedModelForm):
         from concilia.core.permissions import scope_of
 
         if user is not None and not scope_of(user).is_admin:
-            self.fields["organisation"].queryset = Organisation.objects.filter(pk__in=own_organisations(user))
+            self.fields["organisation"].queryset = Organisation.objects.filter(pk__in=own_organisations(user))  # type: ignore[attr-defined]
 
     class Meta:
         model = models.CompanyMeasure
@@ -38,9 +38,9 @@ class SurveyForm(RestrictedModelForm):
         from concilia.core.permissions import scope_of
 
         if user is not None and not scope_of(user).is_admin:
-            self.fields["owner"].queryset = Organisation.objects.filter(pk__in=own_organisations(user))
-            self.fields["network"].queryset = Network.objects.all()
-            self.fields["alliance"].queryset = Alliance.objects.all()
+            self.fields["owner"].queryset = Organisation.objects.filter(pk__in=own_organisations(user))  # type: ignore[attr-defined]
+            self.fields["network"].queryset = Network.objects.all()  # type: ignore[attr-defined]
+            self.fields["alliance"].queryset = Alliance.objects.all()  # type: ignore[attr-defined]
 
     class Meta:
         model = models.Survey
@@ -54,7 +54,7 @@ class QuestionForm(RestrictedModelForm):
         super().__init__(*args, user=user, **kwargs)
         survey_id = self.initial.get("survey") or (self.instance.survey_id if self.instance.pk else None)
         if survey_id:
-            self.fields["condition_question"].queryset = models.Question.objects.filter(survey=survey_id)
+            self.fields["condition_question"].queryset = models.Question.objects.filter(survey=survey_id)  # type: ignore[attr-defined]
         self.fields["options"].widget = forms.Textarea(attrs={"rows": 5, "class": "form-control"})
 
     class Meta:
@@ -71,7 +71,7 @@ class InvitationForm(RestrictedModelForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
-        self.fields["survey"].queryset = self.fields["survey"].queryset.filter(is_template=False)
+        self.fields["survey"].queryset = self.fields["survey"].queryset.filter(is_template=False)  # type: ignore[attr-defined]
 
     class Meta:
         model = models.Invitation
@@ -89,7 +89,7 @@ class FromTemplateForm(forms.Form):
         qs = Organisation.objects.all()
         if user is not None and not scope_of(user).is_admin:
             qs = qs.filter(pk__in=own_organisations(user))
-        self.fields["owner"].queryset = qs
+        self.fields["owner"].queryset = qs  # type: ignore[attr-defined]
         self.fields["owner"].widget.attrs["class"] = "form-select"
         self.fields["title"].widget.attrs["class"] = "form-control"
         if template is not None:

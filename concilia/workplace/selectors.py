@@ -71,13 +71,14 @@ class Scope:
 
 def scope_from(params: Any) -> Scope:
     """The scope named by ``?organisation=``, ``?alliance=`` or ``?network=`` (the whole survey by default)."""
-    for kind, model in (("organisation", Organisation), ("alliance", Alliance), ("network", Network)):
+    models: tuple[tuple[str, Any], ...] = (("organisation", Organisation), ("alliance", Alliance), ("network", Network))
+    for kind, model in models:
         raw = params.get(kind)
         if raw:
-            try:
-                return Scope(kind, model.objects.get(pk=int(raw)))
-            except (ValueError, model.DoesNotExist):
-                raise Http404 from None
+            obj = model.objects.filter(pk=int(raw)).first() if str(raw).isdigit() else None
+            if obj is None:
+                raise Http404
+            return Scope(kind, obj)
     return Scope("survey")
 
 

@@ -21,8 +21,5 @@ def get_item(mapping: Any, key: str) -> Any:
 @register.inclusion_tag("workplace/_public_measures.html")
 def public_measures(obj: Network | Alliance) -> dict[str, Any]:
     """The public, current work–life measures of a network's organisations or of an alliance's lead and partners."""
-    if isinstance(obj, Alliance):
-        ids = alliance_organisations({obj.pk})
-    else:
-        ids = network_organisations({obj.pk})
+    ids = alliance_organisations({obj.pk}) if isinstance(obj, Alliance) else network_organisations({obj.pk})
     return {"measures": list(selectors.public_measures_of(ids)), "object": obj}

@@ -213,9 +213,14 @@ def test_company_measures_visibility_and_public_pages(world: Any, place: Any) ->
     assert "Lavoro agile" not in tag.render(Context({"obj": world.other_alliance}))
     # HR records its own measures, not another company's
     c = client(place.hr)
-    mine = c.post("/aziende/misure-adottate/nuovo/", {"organisation": place.company.pk, "measure": m.pk, "since": "2024-01-01"})
+    mine = c.post(
+        "/aziende/misure-adottate/nuovo/", {"organisation": place.company.pk, "measure": m.pk, "since": "2024-01-01"}
+    )
     assert mine.status_code == 302
-    theirs = c.post("/aziende/misure-adottate/nuovo/", {"organisation": place.other_company.pk, "measure": m.pk, "since": "2024-01-01"})
+    theirs = c.post(
+        "/aziende/misure-adottate/nuovo/",
+        {"organisation": place.other_company.pk, "measure": m.pk, "since": "2024-01-01"},
+    )
     assert theirs.status_code == 400
     assert not CompanyMeasure.objects.filter(organisation=place.other_company).exists()
     assert client(place.other_hr).get(f"/aziende/misure-adottate/{hidden.pk}/modifica/").status_code in (403, 404)
@@ -225,7 +230,12 @@ def test_survey_register_visibility(world: Any, place: Any) -> None:
     url = f"/aziende/questionari/{place.survey.pk}/"
     assert client().get(url).status_code == 404
     assert client(place.hr).get(url).status_code == 200
-    assert client(f.user_with_role(Role.COMPANY_HR, organisation=f.CompanyFactory(), username="hr-tre")).get(url).status_code == 404
+    assert (
+        client(f.user_with_role(Role.COMPANY_HR, organisation=f.CompanyFactory(), username="hr-tre"))
+        .get(url)
+        .status_code
+        == 404
+    )
     assert client(place.hr).get(f"/aziende/questionari/{place.survey.pk}/modifica/").status_code == 403
     assert client(world.lead).get(f"/aziende/questionari/{place.survey.pk}/modifica/").status_code == 200
 
