@@ -253,3 +253,16 @@ def test_a_filter_isolating_fewer_than_five_is_refused_on_the_page_and_in_the_ap
     wf.answer_times(place.invitation, 3, {**wf.ANSWER, "misure": ["banca"]})
     ok = c.get(f"/aziende/questionari/{place.survey.pk}/risultati/", {"filter": "misure:banca"}).content.decode()
     assert 'data-percent="100.0"' in ok
+
+
+def test_network_and_alliance_pages_show_only_public_measures(world: Any, place: Any) -> None:
+    CompanyMeasure.objects.create(
+        organisation=place.company, measure=wf.measure(name="Banca delle ore"), since=dt.date(2020, 1, 1)
+    )
+    CompanyMeasure.objects.create(
+        organisation=place.company, measure=wf.measure(name="Lavoro agile"), since=dt.date(2020, 1, 1), is_public=True
+    )
+    for url in (world.alliance.get_absolute_url(), world.network.get_absolute_url()):
+        body = client().get(url).content.decode()
+        assert "Lavoro agile" in body and "Banca delle ore" not in body, url
+    assert "Lavoro agile" not in client().get(world.other_network.get_absolute_url()).content.decode()
