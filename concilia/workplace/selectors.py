@@ -3,7 +3,8 @@
 A scope is the whole survey, one organisation (its invitation), an alliance (the invitations of its
 lead and partners) or a network (the invitations of its members and of its alliances' partners).
 A scope with fewer than :data:`MIN_RESPONSES` responses shows no figures at all, on the pages, in the
-API and in the exports alike; a filter on one answer is refused when it, or what it leaves out of the
+API and in the exports alike; so does an aggregate scope whose organisations below the threshold add
+up to fewer than :data:`MIN_RESPONSES` (they could be found by subtracting the others' results); a filter on one answer is refused when it, or what it leaves out of the
 scope, would isolate fewer than :data:`MIN_RESPONSES` people.
 """
 
@@ -204,6 +205,17 @@ def survey_results(*, survey: Survey, scope: Scope, filter_question: str = "", f
     total = responses.count()
     if total < MIN_RESPONSES:
         return Results(survey, scope, total, False, below_threshold_message(total))
+    if scope.kind != "organisation":
+        # Organisations' own results are shown from 5 responses: if those below 5 add up to 1-4, the
+        # aggregate minus the shown organisations would single them out, so the aggregate is withheld.
+        per_org = responses.values("invitation__organisation").annotate(n=Count("pk")).values_list("n", flat=True)
+        small = sum(n for n in per_org if 0 < n < MIN_RESPONSES)
+        if 0 < small < MIN_RESPONSES:
+            message = _(
+                "Results not shown: some organisations have fewer than %(min)s responses (%(small)s in all), "
+                "and subtracting the others' results would single them out."
+            ) % {"min": MIN_RESPONSES, "small": small}
+            return Results(survey, scope, total, False, message)
     filter_label = ""
     if filter_question:
         question = survey.questions.filter(code=filter_question, kind__in=CHOICE_KINDS).first()

@@ -107,9 +107,12 @@ def test_each_scope_has_its_own_threshold(place: Any, world: Any) -> None:
     shown = lambda scope: selectors.survey_results(survey=place.survey, scope=scope).shown  # noqa: E731
     assert shown(selectors.Scope("organisation", place.company))
     assert not shown(selectors.Scope("organisation", place.other_company))
-    assert shown(selectors.Scope("alliance", world.alliance))  # the company is a partner
-    assert shown(selectors.Scope("survey"))
-    assert selectors.survey_results(survey=place.survey, scope=selectors.Scope("survey")).count == 8
+    assert shown(selectors.Scope("alliance", world.alliance))  # the company is a partner (the other is not)
+    # the whole survey minus the first company would give the other company's 3 answers: withheld
+    whole = selectors.survey_results(survey=place.survey, scope=selectors.Scope("survey"))
+    assert not whole.shown and whole.count == 8 and "subtracting" in whole.message
+    wf.answer_times(place.other_invitation, 2)
+    assert shown(selectors.Scope("survey")) and shown(selectors.Scope("organisation", place.other_company))
 
 
 def test_a_filter_isolating_fewer_than_five_is_refused(place: Any) -> None:
