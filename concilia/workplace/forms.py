@@ -13,6 +13,17 @@ from concilia.workplace import models
 from concilia.workplace.permissions import own_organisations
 
 
+def owner_choices(user: Any) -> Any:
+    """Organisations a user may run a survey for: its own, and for a coordinator its networks' organisations."""
+    from concilia.core.permissions import scope_of
+    from concilia.workplace.permissions import network_organisations
+
+    if user is None or scope_of(user).is_admin:
+        return Organisation.objects.all()
+    ids = own_organisations(user) | network_organisations(scope_of(user).coordinated_network_ids)
+    return Organisation.objects.filter(pk__in=ids)
+
+
 class MeasureForm(RestrictedModelForm):
     class Meta:
         model = models.Measure
@@ -38,7 +49,7 @@ class SurveyForm(RestrictedModelForm):
         from concilia.core.permissions import scope_of
 
         if user is not None and not scope_of(user).is_admin:
-            self.fields["owner"].queryset = Organisation.objects.filter(pk__in=own_organisations(user))  # type: ignore[attr-defined]
+            self.fields["owner"].queryset = owner_choices(user)  # type: ignore[attr-defined]
             self.fields["network"].queryset = Network.objects.all()  # type: ignore[attr-defined]
             self.fields["alliance"].queryset = Alliance.objects.all()  # type: ignore[attr-defined]
 
@@ -84,12 +95,7 @@ class FromTemplateForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any = None, template: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from concilia.core.permissions import scope_of
-
-        qs = Organisation.objects.all()
-        if user is not None and not scope_of(user).is_admin:
-            qs = qs.filter(pk__in=own_organisations(user))
-        self.fields["owner"].queryset = qs  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = owner_choices(user)  # type: ignore[attr-defined]
         self.fields["owner"].widget.attrs["class"] = "form-select"
         self.fields["title"].widget.attrs["class"] = "form-control"
         if template is not None:

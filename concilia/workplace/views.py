@@ -19,11 +19,13 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 
-from concilia.core.permissions import can, restrict
+from concilia.core.permissions import can, restrict, scope_of
+from concilia.network.models import Network
 from concilia.programming.views import WorkflowStep
 from concilia.workplace import forms, selectors, services
 from concilia.workplace.choices import QuestionKind
 from concilia.workplace.models import Invitation, Question, Survey
+from concilia.workplace.permissions import network_organisations
 
 
 class MeasuresView(View):
@@ -57,10 +59,17 @@ class SurveyFromTemplateView(WorkflowStep):
         return {"user": self.request.user, "template": self.object}
 
     def perform(self, form: django_forms.Form) -> str:
+        owner = form.cleaned_data["owner"]
+        # A coordinator running a survey for one of its networks' organisations keeps it in that network.
+        network = next(
+            (n for n in sorted(scope_of(self.request.user).coordinated_network_ids)
+             if owner.pk in network_organisations({n})),
+            None,
+        )  # fmt: skip
         try:
             self.created = services.survey_from_template(
-                template=self.object, owner=form.cleaned_data["owner"], title=form.cleaned_data["title"],
-                by=self.request.user,
+                template=self.object, owner=owner, title=form.cleaned_data["title"], by=self.request.user,
+                network=Network.objects.get(pk=network) if network else None,
             )  # fmt: skip
         except PermissionDenied as exc:
             raise ValidationError(str(exc)) from exc

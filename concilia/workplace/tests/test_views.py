@@ -266,3 +266,14 @@ def test_network_and_alliance_pages_show_only_public_measures(world: Any, place:
         body = client().get(url).content.decode()
         assert "Lavoro agile" in body and "Banca delle ore" not in body, url
     assert "Lavoro agile" not in client().get(world.other_network.get_absolute_url()).content.decode()
+
+
+def test_a_coordinator_creates_a_survey_for_a_member_from_a_template(world: Any) -> None:
+    template = wf.survey(None, status="draft", is_template=True, title="Modello comuni")
+    url = f"/aziende/questionari/{template.pk}/da-modello/"
+    r = client(world.coordinator).post(url, {"owner": world.lead_org.pk, "title": "Misure nei Comuni"})
+    assert r.status_code == 302
+    created = world.lead_org.surveys.get(title="Misure nei Comuni")
+    assert created.network == world.network
+    refused = client(world.coordinator).post(url, {"owner": world.other_lead_org.pk, "title": "Fuori rete"})
+    assert refused.status_code == 400
