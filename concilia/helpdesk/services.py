@@ -31,7 +31,7 @@ ROME = selectors.ROME
 
 def site_url(base_url: str | None = None) -> str:
     """The address links in e-mails start with: the request's, else ``CONCILIA_SITE_URL``."""
-    return (base_url or getattr(settings, "CONCILIA_SITE_URL", "") or "http://localhost:8000").rstrip("/")
+    return (base_url or settings.CONCILIA_SITE_URL).rstrip("/")
 
 
 def appointment_url(appointment: Appointment, base_url: str | None = None) -> str:

@@ -169,6 +169,8 @@ if USE_SMTP:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="concilia@localhost")
+# Where links in e-mails sent outside a request (reminders) point.
+CONCILIA_SITE_URL = env.str("CONCILIA_SITE_URL", default="http://127.0.0.1:8000")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

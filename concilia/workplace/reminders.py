@@ -39,7 +39,7 @@ def send_due(*, today: dt.date) -> int:
         closes_on__lte=today + dt.timedelta(days=DAYS_BEFORE),
         reminder_sent_on__isnull=True,
     )
-    base = getattr(settings, "CONCILIA_BASE_URL", "").rstrip("/")
+    base = settings.CONCILIA_SITE_URL.rstrip("/")
     with translation.override(settings.LANGUAGE_CODE):
         for survey in due.select_related("owner"):
             with transaction.atomic():
