@@ -92,6 +92,7 @@ registries = _reg(
         ),
         Related(_("Babysitters"), lambda r: r.babysitters.select_related("registry"), tables.BabysitterTable),
     ),  # fmt: skip
+    api_slug="registries",
 )
 courses = _reg(
     models.Course,
@@ -111,6 +112,7 @@ attendances = _reg(
     models.CourseAttendance,
     "presenze",
     select_related=("course",),
+    api_slug="attendances",
     importer=resources.AttendanceResource,
     menu=False,
 )
@@ -163,10 +165,10 @@ babysitters = _reg(
 availability = _reg(models.Availability, "disponibilita", select_related=("babysitter",), menu=False,
                     history=False, api_slug="availability")  # fmt: skip
 events = _reg(models.BabysitterEvent, "eventi", select_related=("babysitter", "by"), form=None, menu=False,
-              history=False)  # fmt: skip
+              history=False, api_slug="events")  # fmt: skip
 events.extra["viewset"] = read_only_viewset(events)
 messages = _reg(models.ContactMessage, "messaggi", select_related=("babysitter",), form=None, menu=False,
-                history=False)  # fmt: skip
+                history=False, api_slug="messages")  # fmt: skip
 messages.extra["viewset"] = read_only_viewset(messages)
 
 # One entry for everybody: families find the public search there, operators the link to the registers.

@@ -52,14 +52,14 @@ def test_public_pages_and_api_show_no_contact(rw) -> None:
         "/api/registry/babysitters/",
         f"/api/registry/babysitters/{b.pk}/",
         "/api/registry/availability/",
-        "/api/registry/contactmessages/",
-        "/api/registry/babysitterevents/",
+        "/api/registry/messages/",
+        "/api/registry/events/",
         reverse("registry:babysitter_list"),
         reverse("registry:babysitterregistry_detail", args=[rw.registry.pk]),
         reverse("registry:course_detail", args=[rw.course.pk]),
         reverse("registry:babysitter_history", args=[b.pk]),
         reverse("registry:babysitter_list") + "?_export=csv",
-        f"/api/registry/babysitterregistries/{rw.registry.pk}/",
+        f"/api/registry/registries/{rw.registry.pk}/",
     ):
         response = c.get(url)
         assert response.status_code in (200, 302, 404), (url, response.status_code)
@@ -243,7 +243,7 @@ def test_course_and_attendance_management(rw, role) -> None:
     c = client(rw, role)
     data = {"course": rw.course.pk, "tax_code": "ABCDEF90A41D150Q", "first_name": "Anna", "last_name": "Presente",
             "hours_attended": 38, "exam_passed": True}  # fmt: skip
-    r = c.post("/api/registry/courseattendances/", json.dumps(data), content_type="application/json")
+    r = c.post("/api/registry/attendances/", json.dumps(data), content_type="application/json")
     if role in MANAGERS:
         assert r.status_code == 201, r.content
     else:
