@@ -6,6 +6,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,6 +26,20 @@ class SurveyResultsEndpoint(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
+    @extend_schema(
+        summary="Aggregated results of a survey (nothing below 5 responses)",
+        parameters=[
+            OpenApiParameter(name, OpenApiTypes.STR, description=text)
+            for name, text in (
+                ("organisation", "id of an invited organisation"),
+                ("alliance", "id of an alliance"),
+                ("network", "id of a network"),
+                ("filter_question", "code of a question to filter the responses by"),
+                ("filter_value", "the answer to keep"),
+            )
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request: Request, pk: int) -> Response:
         survey = get_object_or_404(restrict(Survey.objects.all(), request.user, "view"), pk=pk)
         scope = selectors.scope_from(request.query_params)
@@ -47,6 +63,11 @@ class AnswerEndpoint(APIView):
     authentication_classes: list[Any] = []
     permission_classes = [permissions.AllowAny]
 
+    @extend_schema(
+        summary="Answer a survey anonymously through an invitation link",
+        request=OpenApiTypes.OBJECT,
+        responses={201: OpenApiTypes.OBJECT},
+    )
     def post(self, request: Request, token: str) -> Response:
         data = request.data if isinstance(request.data, dict) else {}
         try:
