@@ -41,10 +41,8 @@ def field_value(obj: models.Model, field: models.Field | Any) -> Any:
     if value is None or value == "" or value == []:
         return "—"
     custom = getattr(obj, f"get_{field.name}_display", None)
-    if custom is not None and isinstance(field, models.JSONField):
-        return custom()  # e.g. a list of codes shown by name
-    if getattr(field, "choices", None):
-        return getattr(obj, f"get_{field.name}_display")()
+    if custom is not None:
+        return custom()  # a choice's label, or a model's own display (e.g. a list of codes shown by name)
     if isinstance(field, models.BooleanField):
         return _("Yes") if value else _("No")
     if isinstance(field, models.ForeignKey):

@@ -294,6 +294,9 @@ class Babysitter(BaseModel):
         labels = dict(Language.choices)
         return [str(labels.get(c, c)) for c in self.language_codes]
 
+    def get_languages_display(self) -> str:
+        return ", ".join(self.language_names)
+
     @property
     def attendance_percent(self) -> int | None:
         if not self.course_id or not self.course.hours:

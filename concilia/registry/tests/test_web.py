@@ -169,6 +169,7 @@ def test_registers_visible_to_managers_only(rw, role) -> None:
     listing = c.get(reverse("registry:babysitter_list"))
     if role in MANAGERS:
         assert detail.status_code == 200 and b.tax_code.encode() in detail.content
+        assert "Italiano, Inglese" in detail.content.decode()  # languages by name, not as codes
         assert api.status_code == 200 and api.json()["email"] == b.email
         assert b.reference.encode() in listing.content
     else:
