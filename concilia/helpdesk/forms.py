@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from concilia.core.forms import RestrictedModelForm
 from concilia.core.permissions import restrict
-from concilia.helpdesk import models, selectors
+from concilia.helpdesk import models, selectors, services
 from concilia.helpdesk.choices import Need
 from concilia.network.models import Organisation
 
@@ -112,6 +112,12 @@ class CaseForm(DeskPartForm):
             Q(case__isnull=True) | Q(case=self.instance.pk or 0)
         )
         field_of(self, "appointment").queryset = restrict(free, self.user, "change")
+        wanted = str(self.initial.get("appointment") or "")
+        if not self.instance.pk and not self.is_bound and wanted.isdigit():
+            # "Log the case" from an appointment: its details, if the user handles it.
+            appointment = field_of(self, "appointment").queryset.filter(pk=int(wanted)).first()
+            if appointment is not None:
+                self.initial.update(services.case_initial_from_appointment(appointment))
         desks = restrict(models.Desk.objects.all(), self.user, "change")
         field_of(self, "handled_by").queryset = desk_staff(desks, also=self.instance.handled_by_id)
         if not self.instance.pk:

@@ -250,5 +250,5 @@ def appointment_case(request: HttpRequest, pk: int) -> HttpResponse:
     existing = getattr(appointment, "case", None)
     if existing is not None:
         return HttpResponseRedirect(reverse("helpdesk:case_detail", args=[existing.pk]))
-    query = urllib.parse.urlencode(services.case_initial_from_appointment(appointment))
-    return HttpResponseRedirect(reverse("helpdesk:case_add") + "?" + query)
+    # Only the appointment's id goes in the address: the form reads the citizen's details from it.
+    return HttpResponseRedirect(reverse("helpdesk:case_add") + "?" + urllib.parse.urlencode({"appointment": pk}))
