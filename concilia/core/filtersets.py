@@ -36,3 +36,5 @@ class BaseFilterSet(django_filters.FilterSet):
             f.widget.attrs.setdefault("class", css)
             if name == "SelectMultiple":
                 f.widget.attrs.setdefault("size", 5)
+            if name == "NullBooleanSelect":  # "Unknown" reads as a value: the empty choice means any
+                f.widget.choices = [("unknown", _("Any")), ("true", _("Yes")), ("false", _("No"))]
