@@ -147,6 +147,8 @@ class QuestionResult:
     stats: dict[str, Any] = field(default_factory=dict)
     """Scales and numbers: mean, and for numbers min, median, max."""
     texts: list[str] = field(default_factory=list)
+    withheld: bool = False
+    """Fewer than :data:`MIN_RESPONSES` answered it (a question shown on a condition): only the count."""
 
 
 @dataclass
@@ -178,6 +180,7 @@ class Results:
                 "text": r.question.text,
                 "kind": r.question.kind,
                 "answered": r.answered,
+                **({"withheld": True} if r.withheld else {}),
                 **({"rows": r.rows} if r.rows else {}),
                 **({"stats": r.stats} if r.stats else {}),
                 **({"texts": r.texts} if r.question.kind == QuestionKind.TEXT else {}),
@@ -253,7 +256,9 @@ def survey_results(*, survey: Survey, scope: Scope, filter_question: str = "", f
     for q in questions:
         n = answered.get(q.pk, 0)
         result = QuestionResult(question=q, answered=n)
-        if q.kind in CHOICE_KINDS:
+        if 0 < n < MIN_RESPONSES:
+            result.withheld = True  # e.g. a question shown only to who gave an answer few others gave
+        elif q.kind in CHOICE_KINDS:
             result.rows = [
                 {"code": code, "label": label, "count": choice_counts.get((q.pk, code), 0),
                  "percent": _percent(choice_counts.get((q.pk, code), 0), n)}
@@ -284,6 +289,10 @@ def survey_results(*, survey: Survey, scope: Scope, filter_question: str = "", f
     return Results(survey, scope, total, True, questions=out, filter_label=filter_label)
 
 
+def withheld_message() -> str:
+    return _("Fewer than %(min)s people answered this question: its figures are not shown.") % {"min": MIN_RESPONSES}
+
+
 def _scale_label(q: Question, value: int) -> str:
     if value == q.scale_min and q.scale_min_label:
         return f"{value} – {q.scale_min_label}"
@@ -306,6 +315,8 @@ def results_table(results: Results) -> tuple[list[str], list[list[Any]]]:
     for r in results.questions:
         q = r.question
         rows.append([q.code, q.text, _("Answered"), r.answered, ""])
+        if r.withheld:
+            rows.append([q.code, q.text, withheld_message(), "", ""])
         for row in r.rows:
             rows.append([q.code, q.text, row["label"], row["count"], row["percent"]])
         for key, value in r.stats.items():

@@ -115,6 +115,22 @@ def test_each_scope_has_its_own_threshold(place: Any, world: Any) -> None:
     assert shown(selectors.Scope("survey")) and shown(selectors.Scope("organisation", place.other_company))
 
 
+def test_a_question_fewer_than_five_answered_shows_only_its_count(place: Any) -> None:
+    # 6 responses: 2 with children (they see "nido"), 4 without: the nido question has 2 answers
+    wf.answer_times(place.invitation, 2)
+    wf.answer_times(place.invitation, 4, {**wf.ANSWER, "figli": "0", "nido": ""})
+    results = selectors.survey_results(survey=place.survey, scope=selectors.Scope("organisation", place.company))
+    assert results.shown and results.count == 6
+    nido = next(r for r in results.questions if r.question.code == "nido")
+    assert nido.withheld and nido.answered == 2 and nido.rows == [] and nido.stats == {}
+    figli = next(r for r in results.questions if r.question.code == "figli")
+    assert not figli.withheld and figli.stats["max"] == 2
+    api = next(q for q in results.as_dict()["questions"] if q["code"] == "nido")
+    assert api == {"code": "nido", "text": "Le serve il nido?", "kind": "single", "answered": 2, "withheld": True}
+    _headers, rows = selectors.results_table(results)
+    assert [row[2] for row in rows if row[0] == "nido"] == ["Answered", selectors.withheld_message()]
+
+
 def test_a_filter_isolating_fewer_than_five_is_refused(place: Any) -> None:
     wf.answer_times(place.invitation, 6)
     wf.answer_times(place.invitation, 3, {**wf.ANSWER, "misure": ["banca"]})
