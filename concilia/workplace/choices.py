@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MeasureCategory(models.TextChoices):
@@ -14,8 +15,8 @@ class MeasureCategory(models.TextChoices):
 
 class SurveyStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("survey status", "Open")
+    CLOSED = "closed", pgettext_lazy("survey status", "Closed")
 
 
 class QuestionKind(models.TextChoices):

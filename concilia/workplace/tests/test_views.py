@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.template import Context, Template
 from django.test import Client
 
@@ -16,7 +17,9 @@ from concilia.workplace.tests import factories as wf
 
 
 def client(user: Any = None) -> Client:
+    """A browser that chose English (the EN button): pages' messages are matched in English."""
     c = Client()
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     if user is not None:
         c.force_login(user)
     return c
