@@ -38,7 +38,9 @@ class DemoResult:
     def __str__(self) -> str:
         if not self.counts:
             return "workplace.demo: nothing changed"
-        return "workplace.demo: " + ", ".join(f"{k} {v}" for k, v in sorted(self.counts.items()))
+        created = sum(v for k, v in self.counts.items() if k.endswith(".created"))
+        updated = sum(v for k, v in self.counts.items() if k.endswith(".updated"))
+        return f"workplace.demo: {created} created, {updated} updated"  # as the other demo loaders say it
 
 
 def _upsert(model: Any, key: dict[str, Any], values: dict[str, Any], counts: Counter) -> Any:
