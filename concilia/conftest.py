@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connections
 
 from concilia.accounts.choices import Role
 from concilia.core.testing import factories as f
@@ -101,3 +102,6 @@ def browser_page(live_server: Any) -> Iterator[Any]:
         finally:
             context.close()
             browser.close()
+            # The ORM calls of the test body ran beside Playwright's greenlets, whose contexts hold
+            # connections of their own: close them, or PostgreSQL cannot drop the test database.
+            connections.close_all()
