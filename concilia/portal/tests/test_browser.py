@@ -37,8 +37,8 @@ def test_phone_layout_and_language_switch(browser_page: Any, live_server: Any, w
     body_width = page.evaluate("document.documentElement.scrollWidth")
     assert body_width <= 400, f"the page scrolls sideways on a phone ({body_width}px)"
     page.screenshot(path=str(ARTIFACTS / "networks-phone.png"), full_page=True)
-    page.get_by_role("button", name="EN").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="EN").first.click()
     assert page.locator("h1").inner_text() == "Networks"
     assert page.locator("html").get_attribute("lang") == "en"
 

@@ -38,8 +38,8 @@ def step(page: Any, href: str, shot: str, fill: dict[str, str] | None = None, se
     for name, value in (fill or {}).items():
         page.locator(f'[name="{name}"]').fill(value)
     page.screenshot(path=str(ARTIFACTS / f"cycle-{shot}.png"), full_page=True)
-    page.locator("main form button[type=submit], form.mb-4 button[type=submit]").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit], form.mb-4 button[type=submit]").first.click()
     alert = page.locator(".alert-danger")
     assert not alert.count() or not alert.first.is_visible(), alert.first.inner_text()
 

@@ -87,8 +87,8 @@ def test_enrol_verify_find_and_write(browser_page: Any, live_server: Any) -> Non
     page.fill("[name=dalle]", "17:00")
     page.fill("[name=alle]", "19:00")
     page.select_option("[name=lingua]", "en")
-    page.locator("#search-form button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#search-form button[type=submit]").click()
     assert_accessible(page)
     shot(page, "5-search")
     for secret in ("Riservatissima", "ottavia.privata", "7654321", b.tax_code):
@@ -102,8 +102,8 @@ def test_enrol_verify_find_and_write(browser_page: Any, live_server: Any) -> Non
     page.fill("[name=family_email]", "verdi@example.org")
     page.fill("[name=message]", "Ci servirebbe il mercoledì pomeriggio per due bambini.")
     shot(page, "6-contact")
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
     assert page.locator(".alert-success").count() == 1
     shot(page, "7-sent")
     msg = ContactMessage.objects.get()

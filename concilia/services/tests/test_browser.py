@@ -47,8 +47,8 @@ def test_find_school_and_plan_the_week(catalogue: None, browser_page: Any, live_
     page.select_option("#id_raggio", "2")
     page.locator("details summary").first.click()
     page.locator("label.form-check-label", has_text="Scuola dell'infanzia").click()
-    page.locator("form.search-form button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("form.search-form button[type=submit]").click()
     assert "tipo=scuola_infanzia" in page.url and "raggio=2" in page.url  # a shareable URL
     results = page.locator("ol.results > li")
     assert results.count() >= 5
