@@ -8,17 +8,18 @@ import datetime as dt
 import os
 import re
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from django.db import transaction
 from django.utils import timezone
 
 from concilia.accounts import demo as accounts_demo
 from concilia.accounts.models import User
 from concilia.core.permissions import can
+from concilia.core.testing.demo import demo_loaded
 from concilia.helpdesk import demo, selectors
 from concilia.helpdesk.models import Case, Desk, DeskHours, Referral
 from concilia.network import demo as network_demo
@@ -29,12 +30,10 @@ CREMONA_DESK = "Esempio – Sportello Famiglia-Lavoro di Cremona"
 
 @pytest.fixture(scope="module")
 def loaded(territory_loaded: None, django_db_blocker: Any) -> Iterator[Any]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        network_demo.load(force=True)
-        accounts_demo.load()
-        result = demo.load(force=True)
+    with demo_loaded(
+        django_db_blocker, partial(network_demo.load, force=True), accounts_demo.load, partial(demo.load, force=True)
+    ) as result:
         yield result
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import Iterator
+from functools import partial
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -18,9 +19,9 @@ from typing import Any
 import pytest
 import yaml
 from django.core.management import call_command
-from django.db import transaction
 from stdnum.it import iva
 
+from concilia.core.testing.demo import demo_loaded
 from concilia.network import demo
 from concilia.network.choices import MembershipRole, OrganisationKind, PartnerRole, SizeClass
 from concilia.network.models import (
@@ -83,10 +84,8 @@ REAL_ORGANISATIONS = {
 @pytest.fixture(scope="module")
 def loaded(territory_loaded: None, django_db_blocker: Any) -> Iterator[demo.LoadResult]:
     """The demo, loaded once for the module on the session's territory; rolled back afterwards."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        result = demo.load(force=True)
+    with demo_loaded(django_db_blocker, partial(demo.load, force=True)) as result:
         yield result
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

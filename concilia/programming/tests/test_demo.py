@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import Iterator
+from functools import partial
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -18,12 +19,12 @@ from typing import Any
 import pytest
 import yaml
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from concilia.accounts import demo as accounts_demo
 from concilia.accounts.models import User
+from concilia.core.testing.demo import demo_loaded
 from concilia.network import demo as network_demo
 from concilia.network.models import Alliance, Partnership
 from concilia.programming import demo
@@ -96,12 +97,10 @@ MODELS = (
 @pytest.fixture(scope="module")
 def loaded(territory_loaded: None, django_db_blocker: Any) -> Iterator[demo.ProgrammingLoadResult]:
     """Network register, demo accounts and programming demo, loaded once; rolled back afterwards."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        network_demo.load(force=True)
-        accounts_demo.load()
-        result = demo.load(force=True)
+    with demo_loaded(
+        django_db_blocker, partial(network_demo.load, force=True), accounts_demo.load, partial(demo.load, force=True)
+    ) as result:
         yield result
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 import pytest
-from django.db import transaction
 from django.test import Client
 
 from concilia.accounts import demo as accounts_demo
 from concilia.accounts.models import User
+from concilia.core.testing.demo import demo_loaded
 from concilia.network import demo as network_demo
 from concilia.programming import demo as programming_demo
 from concilia.workplace import demo, selectors
@@ -21,13 +22,14 @@ MODELS = (Measure, CompanyMeasure, Survey, Question, Invitation, Response, Answe
 
 @pytest.fixture(scope="module")
 def loaded(territory_loaded: None, django_db_blocker: Any) -> Iterator[demo.DemoResult]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        network_demo.load(force=True)
-        accounts_demo.load()
-        programming_demo.load(force=True)
-        result = demo.load(force=True)
+    with demo_loaded(
+        django_db_blocker,
+        partial(network_demo.load, force=True),
+        accounts_demo.load,
+        partial(programming_demo.load, force=True),
+        partial(demo.load, force=True),
+    ) as result:
         yield result
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
