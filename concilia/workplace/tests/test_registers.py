@@ -12,6 +12,14 @@ from concilia.workplace import models, registers
 from concilia.workplace.tests import factories as wf
 
 OWNER = {"lead", "coordinator", "admin"}  # the survey's owner (the lead's organisation) and its network's coordinator
+# A survey, its questions and its invitations: managed by the owner, added by whoever may own a survey, never public.
+SURVEY_PART: dict[str, Any] = {
+    "can_change": OWNER,
+    "can_delete": OWNER,
+    "can_add": {"lead", "other_lead", "coordinator", "admin"},
+    "creator": "lead",
+    "public": False,
+}
 
 
 def _cm(w: Any) -> models.CompanyMeasure:
@@ -58,11 +66,7 @@ SPECS = [
         create_data=lambda w: {"title": "Bisogni 2027", "owner": w.lead_org},
         edit=("intro", "Un questionario breve"),
         marker=lambda o: o.title,
-        can_change=OWNER,
-        can_delete=OWNER,
-        can_add={"lead", "other_lead", "coordinator", "admin"},
-        creator="lead",
-        public=False,
+        **SURVEY_PART,
     ),
     battery.RegisterSpec(
         register=registers.questions,
@@ -78,22 +82,14 @@ SPECS = [
         },
         edit=("text", "Età in anni"),
         marker=lambda o: o.text,
-        can_change=OWNER,
-        can_delete=OWNER,
-        can_add={"lead", "other_lead", "coordinator", "admin"},
-        creator="lead",
-        public=False,
+        **SURVEY_PART,
     ),
     battery.RegisterSpec(
         register=registers.invitations,
         new=lambda w: wf.invitation(_survey(w)),
         create_data=lambda w: {"survey": _survey(w), "organisation": w.provider_org},
         marker=lambda o: o.survey.title,
-        can_change=OWNER,
-        can_delete=OWNER,
-        can_add={"lead", "other_lead", "coordinator", "admin"},
-        creator="lead",
-        public=False,
+        **SURVEY_PART,
     ),
 ]
 
