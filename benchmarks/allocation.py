@@ -632,7 +632,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         args.matching_limit = min(args.matching_limit, 5.0)
         args.cpsat_limit = min(args.cpsat_limit, 10.0)
     report = Report()
-    report.print(f"Concilia allocation benchmark — {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC")
+    report.print(f"Concilia allocation benchmark — {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC")  # noqa: TID251 - the real time the report was made
     report.print(
         f"python {platform.python_version()} on {platform.machine()}, {_cpus()} CPU(s), {_mem_gib():.0f} GiB RAM"
     )

@@ -7,9 +7,10 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from concilia.core import clock
 
 
 class RestrictedQuerySet(models.QuerySet):
@@ -46,7 +47,7 @@ class BaseModel(models.Model):
 class ValidityQuerySet(RestrictedQuerySet):
     def valid_on(self, day: dt.date | None = None) -> ValidityQuerySet:
         """Records in force on ``day`` (today by default)."""
-        day = day or timezone.localdate()
+        day = day or clock.today()
         return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
             Q(valid_to__isnull=True) | Q(valid_to__gte=day)
         )
@@ -68,7 +69,7 @@ class ValidityMixin(models.Model):
 
     @property
     def is_current(self) -> bool:
-        return self.valid_to is None or self.valid_to >= timezone.localdate()
+        return self.valid_to is None or self.valid_to >= clock.today()
 
     @classmethod
     def validity_constraint(cls, name: str) -> models.CheckConstraint:

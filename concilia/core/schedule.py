@@ -11,7 +11,8 @@ import datetime as dt
 import importlib
 
 from django.apps import apps
-from django.utils import timezone
+
+from concilia.core import clock
 
 
 def senders() -> list[tuple[str, object]]:
@@ -35,5 +36,5 @@ def senders() -> list[tuple[str, object]]:
 
 def send_all(*, today: dt.date | None = None) -> dict[str, int]:
     """Send every app's due reminders; how many each app sent."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return {label: send_due(today=today) for label, send_due in senders()}  # type: ignore[operator]

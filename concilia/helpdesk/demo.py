@@ -17,8 +17,8 @@ from typing import Any
 
 import yaml
 from django.db import transaction
-from django.utils import timezone
 
+from concilia.core import clock
 from concilia.helpdesk.models import Case, Desk, DeskHours, Referral
 from concilia.network.demo import DemoLoadError, LoadResult, _Loader
 from concilia.services.hours import parse_weekly_hours
@@ -44,7 +44,7 @@ def load(*, force: bool = False, by: Any = None, path: Path = DATA_FILE, today: 
         return result
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     with transaction.atomic():
-        _HelpdeskLoader(data=data, by=by, counts=result.counts).load_all(today or timezone.localdate())
+        _HelpdeskLoader(data=data, by=by, counts=result.counts).load_all(today or clock.today())
         DataLoad.objects.update_or_create(key=DATALOAD_KEY, defaults={"checksum": digest, "summary": result.summary()})
     return result
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from concilia.core import clock
 from concilia.core.forms import RestrictedModelForm
 from concilia.core.permissions import restrict
 from concilia.helpdesk import models, selectors, services
@@ -121,7 +121,7 @@ class CaseForm(DeskPartForm):
         desks = restrict(models.Desk.objects.all(), self.user, "change")
         field_of(self, "handled_by").queryset = desk_staff(desks, also=self.instance.handled_by_id)
         if not self.instance.pk:
-            self.fields["opened_on"].initial = timezone.localdate()
+            self.fields["opened_on"].initial = clock.today()
             if self.user is not None and getattr(self.user, "is_authenticated", False):
                 self.fields["handled_by"].initial = self.user.pk
             if desks.count() == 1:
@@ -200,7 +200,7 @@ class StatisticsForm(forms.Form):
             )
 
     def period(self) -> tuple[dt.date, dt.date]:
-        today = timezone.localdate()
+        today = clock.today()
         data = self.cleaned_data if self.is_valid() else {}
         end = data.get("to") or today
         start = data.get("from") or end - dt.timedelta(days=364)  # the last twelve months

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from concilia.core import clock
 from concilia.helpdesk import selectors, services
 from concilia.helpdesk.models import Appointment, Case
 
@@ -74,7 +75,7 @@ def _appointment(appointment: Appointment, now: dt.datetime) -> bool:
 
 def send_due(*, today: dt.date) -> int:
     """Send the reminders due on ``today``; return how many were sent (0 on a second call)."""
-    now = timezone.now()
+    now = clock.now()
     sent = 0
     for case in selectors.follow_ups_due(today=today):
         sent += _follow_up(case, now)

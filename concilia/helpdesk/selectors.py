@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, QuerySet
-from django.utils import timezone
 
+from concilia.core import clock
 from concilia.core.permissions import restrict
 from concilia.helpdesk.choices import OCCUPYING, AppointmentStatus, CaseStatus, Channel, Need, Outcome, ReferralTarget
 from concilia.helpdesk.models import Appointment, Case, Desk, DeskHours, Referral
@@ -88,7 +88,7 @@ def taken_places(desk: Desk, starts: list[dt.datetime]) -> Counter[dt.datetime]:
 
 def free_slots(desk: Desk, *, now: dt.datetime | None = None, include_full: bool = False) -> list[Slot]:
     """The slots of the coming ``desk.weeks_ahead`` weeks that start after ``now`` and have a free place."""
-    now = now or timezone.now()
+    now = now or clock.now()
     today = now.astimezone(ROME).date()
     last = today + dt.timedelta(weeks=desk.weeks_ahead)
     starts = [s for s in candidate_starts(desk, start_day=today, end_day=last) if s > now]

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from concilia.core import clock
 from concilia.core.permissions import can
 from concilia.core.services import lock, object_save
 from concilia.helpdesk import selectors
@@ -68,7 +69,7 @@ def appointment_book(
     Refuses (``ValidationError``, nothing saved) an unpublished desk, a time in the past or beyond the
     bookable weeks, a time that is not one of the desk's slots (or falls in a closure), a full slot.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     if timezone.is_naive(starts_at):
         raise ValidationError(_("The time of the appointment is not valid."))
     with transaction.atomic():
@@ -163,7 +164,7 @@ def calendar_entry(appointment: Appointment, base_url: str | None = None) -> str
 
 def appointment_cancel(*, token: str, now: dt.datetime | None = None, base_url: str | None = None) -> Appointment:
     """The citizen cancels with the secret token of the booking; the place is free again at once."""
-    now = now or timezone.now()
+    now = now or clock.now()
     if not token:
         raise ValidationError(_("This booking does not exist."))
     with transaction.atomic():
@@ -204,7 +205,7 @@ def appointment_set_status(
     *, appointment: Appointment, status: str, by: Any, now: dt.datetime | None = None
 ) -> Appointment:
     """An operator of the desk records that the citizen came, did not come, or cancels for them."""
-    now = now or timezone.now()
+    now = now or clock.now()
     if not can(by, "change", appointment):
         raise PermissionDenied(_("You are not allowed to do this on this record."))
     with transaction.atomic():

@@ -19,11 +19,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from concilia.core import clock
 from concilia.core.permissions import can, restrict
 from concilia.helpdesk import registers, selectors, services
 from concilia.helpdesk.choices import AppointmentStatus
@@ -103,7 +103,7 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "desk": desk,
         "opening_hours": selectors.weekly_hours_text(desk, appointments=False, day_names=days),
         "appointment_hours": selectors.weekly_hours_text(desk, appointments=True, day_names=days),
-        "closures": desk.closures.filter(end__gte=timezone.localdate()),
+        "closures": desk.closures.filter(end__gte=clock.today()),
         "days": days_,
         "more_open": any(x["checked"] for _day, row in days_[5:] for x in row),
         "form": form,
@@ -132,7 +132,7 @@ def booking(request: HttpRequest, token: str) -> HttpResponse:
         "appointment": appointment,
         "desk": appointment.desk,
         "is_new": request.GET.get("nuova") == "1",
-        "can_cancel": appointment.status == AppointmentStatus.BOOKED and appointment.starts_at > timezone.now(),
+        "can_cancel": appointment.status == AppointmentStatus.BOOKED and appointment.starts_at > clock.now(),
     }
     response = render(request, "helpdesk/booking.html", context)
     response["Cache-Control"] = "no-store, private"

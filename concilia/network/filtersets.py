@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from concilia.core import clock
 from concilia.core.filtersets import BaseFilterSet
 from concilia.network import models
 from concilia.network.choices import (
@@ -119,7 +119,7 @@ class AllianceFilterSet(BaseFilterSet):
         return queryset.filter(pk__in=matches.values("pk"))
 
     def filter_active(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        today = timezone.localdate()
+        today = clock.today()
         ongoing = Q(ended_on__isnull=True) | Q(ended_on__gte=today)
         return queryset.filter(ongoing) if value == "active" else queryset.exclude(ongoing)
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from concilia.core import clock
 from concilia.core.services import lock, object_save
 from concilia.network.choices import JoinRequestStatus, MembershipRole, PartnerRole
 from concilia.network.models import Alliance, JoinRequest, Membership, Network, Organisation, Partnership
@@ -103,7 +103,7 @@ def join_request_decide(*, request: JoinRequest, accept: bool, reason: str, by: 
         request.status = JoinRequestStatus.ACCEPTED if accept else JoinRequestStatus.REFUSED
         request.reason = reason
         request.decided_by = by
-        request.decided_at = timezone.now()
+        request.decided_at = clock.now()
         object_save(instance=request, by=by)
         if accept:
             object_save(
@@ -111,7 +111,7 @@ def join_request_decide(*, request: JoinRequest, accept: bool, reason: str, by: 
                     alliance=request.alliance,
                     organisation=request.organisation,
                     role=PartnerRole.PARTNER,
-                    joined_on=timezone.localdate(),
+                    joined_on=clock.today(),
                 ),
                 by=by,
                 reason=_("Join request accepted"),

@@ -33,6 +33,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from concilia.accounts.models import User
+from concilia.core import clock
 from concilia.core.services import object_save
 from concilia.network.demo import DemoLoadError, LoadResult, _date, _Loader, _messages, _text, render_source
 from concilia.network.models import Alliance, Network, Partnership
@@ -114,7 +115,7 @@ def load(
     result = ProgrammingLoadResult(key=DATALOAD_KEY, checksum=digest)
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     with transaction.atomic():
-        loader = _ProgrammingLoader(data=data, by=by, counts=result.counts, now=now or timezone.now())
+        loader = _ProgrammingLoader(data=data, by=by, counts=result.counts, now=now or clock.now())
         if not force and DataLoad.objects.filter(key=DATALOAD_KEY, checksum=digest).exists():
             result.skipped = True
             call = loader.keep_example_open()
@@ -141,7 +142,7 @@ def _at(value: Any, label: str) -> dt.datetime:
 class _ProgrammingLoader(_Loader):
     """The network loader's look-ups and ``upsert``, with the records of the programming cycle."""
 
-    now: dt.datetime = field(default_factory=timezone.now)
+    now: dt.datetime = field(default_factory=clock.now)
     plans: dict[str, Plan] = field(default_factory=dict)
     calls: dict[str, Call] = field(default_factory=dict)
     projects: dict[str, Project] = field(default_factory=dict)

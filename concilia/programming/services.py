@@ -30,6 +30,7 @@ from concilia.accounts.models import RoleAssignment
 from concilia.allocation.engine import Result, rank
 from concilia.allocation.explain import ranking_data
 from concilia.allocation.types import Application
+from concilia.core import clock
 from concilia.core.permissions import scope_of
 from concilia.core.services import lock, object_save
 from concilia.network.models import Alliance, Organisation
@@ -137,7 +138,7 @@ def call_transition(*, call: Call, to: str, by: Any, note: str = "", now: dt.dat
     ``closes_at``; entering evaluation runs the automatic admissibility check. The ranking statuses
     are reached by :func:`ranking_publish`, never directly.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     _require_coordinator(call, by)
     if to in RANKING_STATUSES.values():
         _check_allowed(call, to)
@@ -214,7 +215,7 @@ def proposal_create(
 ) -> Proposal:
     """The alliance's lead drafts a proposal to an open call; the lead is its first partner."""
     _require_lead(alliance, by)
-    _require_accepting(call, now or timezone.now())
+    _require_accepting(call, now or clock.now())
     if alliance.network_id is not None and alliance.network_id != call.network_id:
         raise ValidationError(_("The alliance belongs to another network than the call."))
     with transaction.atomic():
@@ -343,7 +344,7 @@ def proposal_submit(*, proposal: Proposal, by: Any, now: dt.datetime | None = No
     is closed. The protocol number comes from the call's :class:`ProtocolCounter` row, locked and
     incremented in the same transaction, so numbers are unique and gapless under concurrency.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     _require_lead(proposal.alliance, by)
     with transaction.atomic():
         call = relock(proposal.call)  # closing the call waits for the submissions in flight
@@ -369,7 +370,7 @@ def proposal_submit(*, proposal: Proposal, by: Any, now: dt.datetime | None = No
 
 def proposal_withdraw(*, proposal: Proposal, by: Any, now: dt.datetime | None = None) -> Proposal:
     """Withdraw a submitted proposal before the deadline; it keeps its protocol number."""
-    now = now or timezone.now()
+    now = now or clock.now()
     _require_lead(proposal.alliance, by)
     with transaction.atomic():
         call = relock(proposal.call)
@@ -653,7 +654,7 @@ def ranking_publish(*, call: Call, status: str, by: Any, reason: str = "", now: 
     adds version n+1 (earlier versions stay). A correction of the final ranking cannot take away a
     grant already given; it funds the proposals it newly reaches and tops up partial grants.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     reason = (reason or "").strip()
     _require_coordinator(call, by)
     if status not in RANKING_STATUSES:
@@ -853,7 +854,7 @@ def expense_report_submit(*, report: ExpenseReport, by: Any, now: dt.datetime | 
         if not report.lines.exists():
             raise ValidationError(_("The report needs at least one expense line."))
         report.status = ReportStatus.SUBMITTED
-        report.submitted_at = now or timezone.now()
+        report.submitted_at = now or clock.now()
         return object_save(instance=report, by=by, reason=_("Submitted"))
 
 
@@ -894,7 +895,7 @@ def expense_line_decide(
         object_save(instance=line, by=by, reason=reason)
         if not report.lines.filter(approved_cents__isnull=True).exists():
             report.status = ReportStatus.REVIEWED
-            report.reviewed_at = now or timezone.now()
+            report.reviewed_at = now or clock.now()
             object_save(instance=report, by=by, reason=_("Reviewed"))
     return line
 

@@ -19,8 +19,8 @@ from typing import Any
 
 import yaml
 from django.db import transaction
-from django.utils import timezone
 
+from concilia.core import clock
 from concilia.network.models import Network, Organisation
 from concilia.registry.choices import BabysitterStatus, EventKind
 from concilia.registry.models import Availability, Babysitter, BabysitterEvent, BabysitterRegistry, Course
@@ -115,7 +115,7 @@ def load(*, force: bool = False, today: dt.date | None = None, path: Path = DATA
         result.skipped = True
         return result
     data = yaml.safe_load(raw.decode("utf-8"))
-    today = today or timezone.localdate()
+    today = today or clock.today()
     days = lambda n: today + dt.timedelta(days=int(n))  # noqa: E731
     counts = result.counts
     with transaction.atomic():
@@ -208,7 +208,7 @@ def _babysitter(registry: BabysitterRegistry, course: Course, b: dict[str, Any],
     if created:
         for weekday, start, end in parse_weekly_hours(b["slots"]):
             Availability.objects.create(babysitter=obj, weekday=weekday, starts_at=start, ends_at=end)
-        now = timezone.now()
+        now = clock.now()
         BabysitterEvent.objects.create(babysitter=obj, kind=EventKind.SUBMITTED, at=now, note="Esempio")
         if obj.listed_on:
             BabysitterEvent.objects.create(babysitter=obj, kind=EventKind.LISTED, at=now, note="Esempio")

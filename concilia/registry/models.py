@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from concilia.core import clock
 from concilia.core.models import BaseModel, RestrictedQuerySet
 from concilia.registry.choices import BabysitterStatus, EventKind, Language, Weekday
 
@@ -184,9 +185,8 @@ class CourseAttendance(BaseModel):
 class BabysitterQuerySet(RestrictedQuerySet):
     def public(self, today: object = None) -> BabysitterQuerySet:
         """Listed babysitters whose listing has not expired: the only ones families see."""
-        from django.utils import timezone
 
-        day = today or timezone.localdate()
+        day = today or clock.today()
         return self.filter(status=BabysitterStatus.LISTED, expires_on__gte=day)
 
 
@@ -305,9 +305,7 @@ class Babysitter(BaseModel):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.reference:  # a record made outside babysitter_submit (by the administrator)
-            from django.utils import timezone
-
-            self.reference = f"BS-{timezone.localdate().year}-{self.registry_id}-A{timezone.now():%H%M%S%f}"[:20]
+            self.reference = f"BS-{clock.today().year}-{self.registry_id}-A{clock.now():%H%M%S%f}"[:20]
         super().save(*args, **kwargs)
 
     def clean(self) -> None:

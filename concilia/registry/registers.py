@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from concilia.core import clock
 from concilia.core.permissions import can, restrict
 from concilia.core.registry import MENU, Register, Related, register
 from concilia.programming.registers import read_only_viewset, workflow_links
@@ -53,14 +54,13 @@ BABYSITTER_STEPS: dict[str, list[tuple[Any, str, str]]] = {
 
 
 def _babysitter_context(obj: models.Babysitter, request: HttpRequest) -> dict[str, Any]:
-    from django.utils import timezone
 
     from concilia.registry.services import eligibility_errors
 
     manages = can(request.user, "manage", obj)
     return {
         "workflow": workflow_links(obj, request, BABYSITTER_STEPS.get(obj.status, [])),
-        "checks": eligibility_errors(obj, today=timezone.localdate()) if manages else {},
+        "checks": eligibility_errors(obj, today=clock.today()) if manages else {},
         "events": list(obj.events.select_related("by")),
         "slots": list(obj.availability.all()),
     }

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
-from django.utils import timezone
 
+from concilia.core import clock
 from concilia.registry.models import Availability, Babysitter
 
 # The only fields of a babysitter that families (and the public API) ever see.
@@ -28,7 +28,7 @@ def public_babysitters(
     registry: Any = None,
 ) -> QuerySet[Babysitter]:
     """Listed, non-expired babysitters matching the filters (availability must cover the whole range)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     qs = Babysitter.objects.public(today)
     if registry is not None:
         qs = qs.filter(registry=registry)
@@ -81,7 +81,7 @@ class PublicProfile:
 
 
 def public_profile(b: Babysitter, *, today: dt.date | None = None) -> PublicProfile:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return PublicProfile(
         id=b.pk,
         first_name=b.first_name,

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from concilia.core import clock
 from concilia.core.permissions import can
 from concilia.core.services import lock
 from concilia.registry.choices import BabysitterStatus, EventKind
@@ -40,7 +41,7 @@ def _age_on(birth: dt.date, day: dt.date) -> int:
 
 def _event(babysitter: Babysitter, kind: str, by: Any = None, note: str = "") -> BabysitterEvent:
     user = by if getattr(by, "is_authenticated", False) else None
-    return BabysitterEvent.objects.create(babysitter=babysitter, kind=kind, at=timezone.now(), by=user, note=note)
+    return BabysitterEvent.objects.create(babysitter=babysitter, kind=kind, at=clock.now(), by=user, note=note)
 
 
 def _require_manager(babysitter: Babysitter, by: Any) -> None:
@@ -126,7 +127,7 @@ def babysitter_submit(
     today: dt.date | None = None,
 ) -> Babysitter:
     """Submit an enrolment application (public, no login): checked, saved and confirmed by e-mail."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     areas, vouchers, slots = list(areas), list(vouchers), list(slots)
     errors = eligibility_errors(babysitter, today=today)
     if not areas:
@@ -184,7 +185,7 @@ def _locked(babysitter: Babysitter) -> Babysitter:
 def babysitter_list(*, babysitter: Babysitter, by: Any, today: dt.date | None = None, note: str = "") -> Babysitter:
     """The operator has verified the application: the babysitter is listed for the registry's validity."""
     _require_manager(babysitter, by)
-    today = today or timezone.localdate()
+    today = today or clock.today()
     with transaction.atomic():
         b = _locked(babysitter)
         if b.status not in (BabysitterStatus.SUBMITTED, BabysitterStatus.REJECTED):
@@ -254,7 +255,7 @@ def babysitter_reinstate(
 ) -> Babysitter:
     """A suspended babysitter is listed again until the listing's original expiry (expired if past)."""
     _require_manager(babysitter, by)
-    today = today or timezone.localdate()
+    today = today or clock.today()
     with transaction.atomic():
         b = _locked(babysitter)
         if b.status != BabysitterStatus.SUSPENDED:
@@ -275,7 +276,7 @@ def babysitter_renew(*, babysitter: Babysitter, by: Any, note: str = "", today: 
     certificate and the residence permit must still be valid.
     """
     _require_manager(babysitter, by)
-    today = today or timezone.localdate()
+    today = today or clock.today()
     with transaction.atomic():
         b = _locked(babysitter)
         if b.status not in (BabysitterStatus.LISTED, BabysitterStatus.EXPIRED):
@@ -364,7 +365,7 @@ def contact_relay(
     most the registry's ``messages_per_day`` messages in a day. The family never receives the
     babysitter's contacts: the babysitter decides whether to answer.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     if not Babysitter.objects.public(timezone.localtime(now).date()).filter(pk=babysitter.pk).exists():
         raise ValidationError(_("This babysitter cannot be contacted at the moment."))
     email = (family_email or "").strip().lower()
@@ -402,6 +403,6 @@ def contact_relay(
         }
         _mail(babysitter, _("A family wrote to you through %(registry)s") % {"registry": registry.name}, body,
               reply_to=[msg.family_email])  # fmt: skip
-        msg.relayed_at = timezone.now()
+        msg.relayed_at = clock.now()
         msg.save(update_fields=["relayed_at"])
     return msg

@@ -16,11 +16,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from concilia.core import clock
 from concilia.programming.views import WorkflowStep
 from concilia.registry import forms as rforms
 from concilia.registry import permissions, selectors, services
@@ -44,7 +44,7 @@ class SearchView(View):
     """Families look for a babysitter by municipality, day and time, language and voucher."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        today = timezone.localdate()
+        today = clock.today()
         public = Babysitter.objects.public(today)
         municipalities = Municipality.objects.filter(pk__in=public.values("areas")).order_by("name")
         vouchers = VoucherScheme.objects.filter(pk__in=public.values("accepted_vouchers")).order_by("name")

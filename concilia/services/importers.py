@@ -36,10 +36,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from concilia.core import clock
 from concilia.network.choices import SECTOR_OF_KIND, OrganisationKind
 from concilia.network.models import Organisation
 from concilia.services.choices import DEFAULT_AGES, AuthorisationKind, LocationPrecision, ServiceKind
@@ -543,7 +543,7 @@ def _parse_successors(successors: Mapping[str, str], places: _Municipalities) ->
 def _bulk_update(model: type[M], objs: list[M], fields: set[str], by: Any) -> None:
     if not objs:
         return
-    now = timezone.now()
+    now = clock.now()
     for obj in objs:
         obj.updated_at = now  # type: ignore[attr-defined]  # bulk_update skips auto_now
     bulk_update_with_history(

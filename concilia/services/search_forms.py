@@ -8,9 +8,9 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from concilia.core import clock
 from concilia.services.choices import WEEKDAYS, ServiceKind
 from concilia.services.models import VoucherScheme
 from concilia.services.selectors import SearchCriteria
@@ -102,7 +102,7 @@ class SearchForm(forms.Form):
         if start and end and end <= start:
             self.add_error("alle", _("The end must follow the start."))
         birth = data.get("nascita")
-        if birth and birth > (data.get("dal") or timezone.localdate()):
+        if birth and birth > (data.get("dal") or clock.today()):
             self.add_error("nascita", _("The date of birth is after the date care is needed."))
         return data
 
@@ -111,7 +111,7 @@ class SearchForm(forms.Form):
         price = d.get("prezzo_max")
         return SearchCriteria(
             birth_date=d.get("nascita"),
-            needed_on=d.get("dal") or timezone.localdate(),
+            needed_on=d.get("dal") or clock.today(),
             municipality=d.get("comune"),
             radius_km=float(d.get("raggio") or 10),
             days=d.get("giorni") or (),
@@ -150,7 +150,7 @@ HOURS_HELP = _(
 
 
 def _next_monday() -> dt.date:
-    today = timezone.localdate()
+    today = clock.today()
     return today + dt.timedelta(days=(7 - today.weekday()) % 7 or 7)
 
 

@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.db.models import Min
-from django.utils import timezone
 
+from concilia.core import clock
 from concilia.services import models
 
 if TYPE_CHECKING:
@@ -251,7 +251,7 @@ def catalogue_changed(**_kwargs: Any) -> None:
     if str(_kwargs.get("action", "post")).startswith("pre_"):
         return  # m2m_changed sends pre_add and post_add: one change is enough
     models.CatalogueVersion.objects.update_or_create(
-        pk=TOKEN_ROW, defaults={"token": uuid.uuid4(), "changed_at": timezone.now()}
+        pk=TOKEN_ROW, defaults={"token": uuid.uuid4(), "changed_at": clock.now()}
     )
 
 

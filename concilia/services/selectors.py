@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
 
+from concilia.core import clock
 from concilia.services import models
 from concilia.services.choices import WEEKDAYS, ServiceKind
 from concilia.territory.models import Municipality
@@ -73,7 +73,7 @@ class SearchCriteria:
     def age_months(self) -> int | None:
         if self.birth_date is None:
             return None
-        return age_in_months(self.birth_date, self.needed_on or timezone.localdate())
+        return age_in_months(self.birth_date, self.needed_on or clock.today())
 
 
 @dataclass
@@ -111,7 +111,7 @@ def _covering_hours(day: int, start: dt.time, end: dt.time, on: dt.date) -> Exis
 def filtered_services(c: SearchCriteria) -> QuerySet[models.Service]:
     """Published services that satisfy everything but the distance."""
     qs = models.Service.objects.published()
-    on = c.needed_on or timezone.localdate()
+    on = c.needed_on or clock.today()
     if c.kinds:
         qs = qs.filter(kind__in=list(c.kinds))
     if c.for_elderly is not None:
@@ -161,7 +161,7 @@ def search_services(c: SearchCriteria, page: int = 1, page_size: int = PAGE_SIZE
     from concilia.services import search_index
 
     index = search_index.get_index()
-    on = c.needed_on or timezone.localdate()
+    on = c.needed_on or clock.today()
     origin = c.origin
     notes: list[str] = []
     if origin is None:

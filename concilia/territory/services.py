@@ -31,10 +31,10 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from django.db import connections, models, router, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from concilia.core import clock
 from concilia.territory import loaders
 from concilia.territory.loaders import (
     AgencySpec,
@@ -155,7 +155,7 @@ def _bulk_write(model: type[M], to_create: list[M], to_update: list[M], fields: 
     if to_create:
         bulk_create_with_history(to_create, model, batch_size=BATCH_SIZE, default_change_reason=CHANGE_REASON)
     if to_update:
-        now = timezone.now()
+        now = clock.now()
         for obj in to_update:
             obj.updated_at = now  # type: ignore[attr-defined]  # a direct update skips auto_now
         with transaction.atomic():
@@ -553,7 +553,7 @@ def territory_load(
     anything is written, and the writes run in one transaction: a bad file changes nothing.
     """
     sources = sources or TerritorySources.default()
-    as_of = as_of or timezone.localdate()
+    as_of = as_of or clock.today()
     digest = loaders.checksum(sources.paths())
     previous = DataLoad.objects.filter(key=DATA_LOAD_KEY).first()
     if previous is not None and previous.checksum == digest and not force:

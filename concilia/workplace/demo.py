@@ -19,8 +19,8 @@ from typing import Any
 
 import yaml
 from django.db import transaction
-from django.utils import timezone
 
+from concilia.core import clock
 from concilia.core.services import object_save
 from concilia.network.models import Alliance, Organisation
 from concilia.programming.models import Project
@@ -69,7 +69,7 @@ def _source(item: dict[str, Any]) -> str:
 def load(*, force: bool = False, path: Path = DATA_FILE, today: dt.date | None = None) -> DemoResult:
     result = DemoResult()
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    today = today or timezone.localdate()
+    today = today or clock.today()
     counts = result.counts
     with transaction.atomic():
         measures = {}

@@ -14,9 +14,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from concilia.core import clock
 from concilia.core.permissions import can
 from concilia.core.services import object_save, object_save_checked
 from concilia.network.models import Organisation
@@ -77,7 +77,7 @@ def _manage(survey: Survey, by: Any) -> None:
 def survey_open(*, survey: Survey, by: Any, today: dt.date | None = None) -> Survey:
     """Open a draft survey for answers (it needs at least one question)."""
     _manage(survey, by)
-    today = today or timezone.localdate()
+    today = today or clock.today()
     with transaction.atomic():
         survey = Survey.objects.select_for_update().get(pk=survey.pk)
         if survey.is_template:
@@ -97,7 +97,7 @@ def survey_open(*, survey: Survey, by: Any, today: dt.date | None = None) -> Sur
 def survey_close(*, survey: Survey, by: Any, today: dt.date | None = None) -> Survey:
     """Close an open survey: no more answers are accepted."""
     _manage(survey, by)
-    today = today or timezone.localdate()
+    today = today or clock.today()
     with transaction.atomic():
         survey = Survey.objects.select_for_update().get(pk=survey.pk)
         if survey.status != SurveyStatus.OPEN:
@@ -217,7 +217,7 @@ def response_submit(*, token: str, data: Mapping[str, Any], today: dt.date | Non
     Raises ``Http404`` for an unknown link, ``ValidationError`` (by question code) for a closed
     survey or invalid answers; nothing is saved then. Only the day is kept, never who or when.
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
     invitation = invitation_for_answer(token)
     survey = invitation.survey
     if not accepts_answers(survey, today):

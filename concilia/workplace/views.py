@@ -12,13 +12,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from concilia.core import clock
 from concilia.core.permissions import can, restrict, scope_of
 from concilia.network.models import Network
 from concilia.programming.views import WorkflowStep
@@ -156,7 +156,7 @@ class AnswerView(View):
     def render_page(self, request: HttpRequest, invitation: Invitation, **extra: Any) -> HttpResponse:
         survey = invitation.survey
         questions = list(survey.questions.order_by("position"))
-        today = timezone.localdate()
+        today = clock.today()
         ctx = {
             "survey": survey,
             "invitation": invitation,
@@ -267,7 +267,7 @@ def _with(query: Any, **extra: str) -> str:
 def export_results(results: selectors.Results, fmt: str) -> HttpResponse:
     headers, rows = selectors.results_table(results)
     data = tablib.Dataset(*rows, headers=headers, title=_("Results")[:31])
-    stamp = timezone.localdate().isoformat()
+    stamp = clock.today().isoformat()
     name = f"risultati-questionario-{results.survey.pk}-{stamp}.{fmt}"
     if fmt == "csv":
         response = HttpResponse(data.export("csv"), content_type="text/csv; charset=utf-8")

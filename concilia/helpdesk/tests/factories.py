@@ -6,9 +6,8 @@ import datetime as dt
 import itertools
 from typing import Any
 
-from django.utils import timezone
-
 from concilia.accounts.choices import Role
+from concilia.core import clock
 from concilia.core.testing import factories as f
 from concilia.helpdesk import models
 from concilia.helpdesk.selectors import ROME
@@ -56,7 +55,7 @@ def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 
 def tomorrow() -> dt.date:
-    return timezone.localdate() + dt.timedelta(days=1)
+    return clock.today() + dt.timedelta(days=1)
 
 
 def appointment(d: models.Desk, *, starts_at: dt.datetime | None = None, **kw: Any) -> models.Appointment:
@@ -70,7 +69,7 @@ def appointment(d: models.Desk, *, starts_at: dt.datetime | None = None, **kw: A
         "email": "giulia.rossi@example.org",
         "phone": "333 0000000",
         "topic": "childcare",
-        "booked_at": timezone.now(),
+        "booked_at": clock.now(),
         **kw,
     }
     return models.Appointment.objects.create(**values)
@@ -79,7 +78,7 @@ def appointment(d: models.Desk, *, starts_at: dt.datetime | None = None, **kw: A
 def case(d: models.Desk, **kw: Any) -> models.Case:
     values: dict[str, Any] = {
         "desk": d,
-        "opened_on": timezone.localdate(),
+        "opened_on": clock.today(),
         "channel": "in_person",
         "first_name": "Marco",
         "last_name": f"Bianchi{n()}",

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 import yaml
-from django.utils import timezone
 
 from concilia.accounts import demo as accounts_demo
 from concilia.accounts.models import User
+from concilia.core import clock
 from concilia.core.permissions import can
 from concilia.core.testing.demo import demo_loaded
 from concilia.helpdesk import demo, selectors
@@ -67,7 +67,7 @@ def test_three_example_desks_run_by_the_districts(data: Any) -> None:
 
 @pytest.mark.parametrize("days", [0, 1, 5, 6, 100, 365])
 def test_free_times_exist_whatever_the_day(data: Any, days: int) -> None:
-    when = timezone.now() + dt.timedelta(days=days)
+    when = clock.now() + dt.timedelta(days=days)
     for desk in Desk.objects.all():
         slots = selectors.free_slots(desk, now=when)
         assert len(slots) >= 20, desk.name
@@ -90,7 +90,7 @@ def test_example_cases_are_anonymous_and_feed_the_statistics(data: Any) -> None:
     assert all(re.match(r"^\[esempio-\d\] Esempio:", c.description) for c in Case.objects.all())
     assert Referral.objects.count() == 2
     cremona = Desk.objects.get(name=CREMONA_DESK)
-    today = timezone.localdate()
+    today = clock.today()
     stats = selectors.desk_statistics(desk=cremona, start=today - dt.timedelta(days=364), end=today)
     assert stats.cases == 3 and sum(n for _label, n in stats.referrals) == 1
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from concilia.accounts.choices import Role
 from concilia.accounts.models import RoleAssignment
+from concilia.core import clock
 from concilia.core.testing import battery
 from concilia.core.testing import factories as f
 from concilia.helpdesk import registers
@@ -105,7 +105,7 @@ SPECS = [
         new=lambda w: hf.case(_shared_desk(w)),
         create_data=lambda w: {
             "desk": _shared_desk(w),
-            "opened_on": timezone.localdate(),
+            "opened_on": clock.today(),
             "channel": "phone",
             "first_name": "Lucia",
             "last_name": "Neri",

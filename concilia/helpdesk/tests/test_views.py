@@ -14,8 +14,8 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
+from concilia.core import clock
 from concilia.helpdesk import selectors
 from concilia.helpdesk.choices import AppointmentStatus
 from concilia.helpdesk.models import Appointment, Case
@@ -172,7 +172,7 @@ def test_the_operator_sees_the_agenda_and_the_citizen(s: Setting) -> None:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_appointment_outcome_page_permissions(s: Setting, role: str) -> None:
-    past = timezone.now() - dt.timedelta(hours=1)
+    past = clock.now() - dt.timedelta(hours=1)
     appointment = hf.appointment(s.desk, starts_at=past)
     url = reverse("helpdesk:appointment_status", args=[appointment.pk])
     client = s.client(role)
@@ -210,7 +210,7 @@ def test_log_the_case_from_an_appointment_permissions(s: Setting, role: str) -> 
 
 
 def test_the_case_form_from_an_appointment_saves_the_link(s: Setting) -> None:
-    appointment = hf.appointment(s.desk, starts_at=timezone.now() - dt.timedelta(minutes=20))
+    appointment = hf.appointment(s.desk, starts_at=clock.now() - dt.timedelta(minutes=20))
     client = s.client("operator")
     location = client.get(reverse("helpdesk:appointment_case", args=[appointment.pk]))["Location"]
     form = client.get(location).content.decode()
@@ -219,14 +219,14 @@ def test_the_case_form_from_an_appointment_saves_the_link(s: Setting) -> None:
     assert appointment.email not in s.client("other_operator").get(location).content.decode()
     data = {
         "desk": s.desk.pk,
-        "opened_on": timezone.localdate().isoformat(),
+        "opened_on": clock.today().isoformat(),
         "channel": "appointment",
         "first_name": appointment.first_name,
         "last_name": appointment.last_name,
         "email": appointment.email,
         "needs": ["childcare", "vouchers"],
         "outcome": "referred",
-        "follow_up_on": (timezone.localdate() + dt.timedelta(days=14)).isoformat(),
+        "follow_up_on": (clock.today() + dt.timedelta(days=14)).isoformat(),
         "handled_by": s.operator.pk,
         "appointment": appointment.pk,
         "status": "open",
@@ -249,7 +249,7 @@ def test_the_case_form_from_an_appointment_saves_the_link(s: Setting) -> None:
 def test_an_anonymous_case_drops_the_personal_fields(s: Setting) -> None:
     data = {
         "desk": s.desk.pk,
-        "opened_on": timezone.localdate().isoformat(),
+        "opened_on": clock.today().isoformat(),
         "channel": "phone",
         "anonymous": "on",
         "first_name": "Non",
@@ -264,7 +264,7 @@ def test_an_anonymous_case_drops_the_personal_fields(s: Setting) -> None:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_statistics_page_and_endpoint_permissions(s: Setting, role: str) -> None:
-    hf.case(s.desk, opened_on=timezone.localdate(), channel="phone", last_name="Nascosto")
+    hf.case(s.desk, opened_on=clock.today(), channel="phone", last_name="Nascosto")
     url = reverse("helpdesk:statistics", args=[s.desk.pk])
     client = s.client(role)
     page = client.get(url)
@@ -339,7 +339,7 @@ def test_public_api_slots_book_and_cancel(s: Setting) -> None:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_appointment_status_endpoint_permissions(s: Setting, role: str) -> None:
-    appointment = hf.appointment(s.desk, starts_at=timezone.now() - dt.timedelta(hours=1))
+    appointment = hf.appointment(s.desk, starts_at=clock.now() - dt.timedelta(hours=1))
     response = s.client(role).post(
         f"/api/helpdesk/appointments/{appointment.pk}/status/", {"status": "no_show"}, content_type="application/json"
     )

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from concilia.conftest import ARTIFACTS, World
+from concilia.core import clock
 from concilia.core.testing import factories as f
 from concilia.core.testing.axe import assert_accessible
 from concilia.services import models as svc
@@ -192,7 +193,6 @@ def pages(world: World) -> Pages:
 
 def _programming(w: World) -> tuple[Any, Any, Any, Any]:
     """A plan with its funds, an open call with its grid, a published ranking and a funded project."""
-    from django.utils import timezone
 
     from concilia.programming import models as prog
     from concilia.programming import services as prog_services
@@ -204,7 +204,7 @@ def _programming(w: World) -> tuple[Any, Any, Any, Any]:
     pf.CriterionFactory(call=call, code="qualita", label="Qualità del progetto", max_points=30)
     prog_services.call_transition(call=call, to="open", by=w.coordinator, note="Apertura")
     ranking = prog.Ranking.objects.create(
-        call=call, version=1, status="provisional", published_at=timezone.now(),
+        call=call, version=1, status="provisional", published_at=clock.now(),
         entries=[{"proposal": 1, "protocol": "BANDO/0001", "title": "Conciliare in rete", "alliance": w.alliance.name,
                   "points": 2600, "rank": 1, "outcome": "funded", "granted_cents": 20_000_00}],
     )  # fmt: skip

@@ -6,9 +6,9 @@ import datetime as dt
 from typing import Any
 
 import factory
-from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from concilia.core import clock
 from concilia.core.testing import factories as f
 from concilia.programming import models as m
 from concilia.programming.choices import ActionKind, BudgetCategory, CallStatus, FundingKind, PartnerRole
@@ -44,8 +44,8 @@ class CallFactory(DjangoModelFactory):
     publisher = factory.LazyAttribute(lambda o: o.network.coordinator)
     code = factory.Sequence(lambda n: f"bando-{n}")
     title = factory.Sequence(lambda n: f"Bando alleanze {n}")
-    opens_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
-    closes_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))
+    opens_at = factory.LazyFunction(lambda: clock.now() - dt.timedelta(days=1))
+    closes_at = factory.LazyFunction(lambda: clock.now() + dt.timedelta(days=30))
     budget_cents = 60_000 * EURO
     max_grant_cents = 25_000 * EURO
     min_cofinancing_percent = 30

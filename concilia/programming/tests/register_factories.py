@@ -15,8 +15,8 @@ import types
 from typing import Any
 
 from django.urls import include, path
-from django.utils import timezone
 
+from concilia.core import clock
 from concilia.core.registry import registers
 from concilia.core.testing import factories as f
 from concilia.programming import models
@@ -68,7 +68,7 @@ def plan(w: Any, network: Any = None) -> models.Plan:
 def call(w: Any, status: str = CallStatus.OPEN, network: Any = None, **kw: Any) -> models.Call:
     i = n()
     network = network or w.network
-    opens = timezone.now() - dt.timedelta(days=10)
+    opens = clock.now() - dt.timedelta(days=10)
     return models.Call.objects.create(
         publisher=network.coordinator,
         network=network,
@@ -108,7 +108,7 @@ def proposal(
         models.Proposal.objects.filter(pk=p.pk).update(
             status=status,
             protocol_number=i,
-            submitted_at=timezone.now() if status == ProposalStatus.SUBMITTED else None,
+            submitted_at=clock.now() if status == ProposalStatus.SUBMITTED else None,
         )
         p.refresh_from_db()
     return p
@@ -142,7 +142,7 @@ def ranking(w: Any, call_: models.Call | None = None) -> models.Ranking:
         call=c,
         version=version,
         status=RankingStatus.PROVISIONAL,
-        published_at=timezone.now(),
+        published_at=clock.now(),
         entries=[{"rank": 1, "id": "P-1", "title": "Proposta conciliazione", "points": 80, "outcome": "funded",
                   "granted_cents": 5_000_000}],
     )  # fmt: skip

@@ -6,9 +6,9 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from concilia.conftest import ARTIFACTS
+from concilia.core import clock
 from concilia.core.testing import factories as f
 from concilia.programming import budget, services
 from concilia.programming.choices import ActionKind, BudgetCategory, CallStatus
@@ -92,7 +92,7 @@ def test_the_cycle_in_the_browser(browser_page: Any, live_server: Any, world: An
     assert download.value.suggested_filename.startswith("ricevuta-")
 
     # The deadline passes; the coordinator closes the call and starts the evaluation.
-    Call.objects.filter(pk=call.pk).update(closes_at=timezone.now() - dt.timedelta(seconds=1))
+    Call.objects.filter(pk=call.pk).update(closes_at=clock.now() - dt.timedelta(seconds=1))
     login(page, base, world.coordinator, call_url)
     step(page, f"{call_url}stato/", "5-close", select={"to": CallStatus.CLOSED})
     step(page, f"{call_url}stato/", "6-evaluation", select={"to": CallStatus.EVALUATION})

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from concilia.accounts import demo as accounts_demo
 from concilia.accounts.models import User
+from concilia.core import clock
 from concilia.core.testing.demo import demo_loaded
 from concilia.network import demo as network_demo
 from concilia.network.models import Alliance, Partnership
@@ -311,7 +312,7 @@ def test_the_example_call_is_open_now_under_a_current_plan_of_the_coordinators_n
     data: demo.ProgrammingLoadResult,
 ) -> None:
     call = _example()
-    now = timezone.now()
+    now = clock.now()
     assert call.is_example and call.title.startswith("Esempio – ")
     assert call.status == CallStatus.OPEN
     assert call.opens_at <= now - dt.timedelta(days=6)
@@ -323,7 +324,7 @@ def test_the_example_call_is_open_now_under_a_current_plan_of_the_coordinators_n
     # the plan is current and belongs to the network the demo coordinator coordinates
     plan = call.plan
     assert plan is not None and plan.title.startswith("Esempio – ")
-    assert plan.start_year <= timezone.localdate().year <= plan.end_year
+    assert plan.start_year <= clock.today().year <= plan.end_year
     assert call.network.name == VAL_PADANA == plan.network.name
     coordinator = User.objects.get(username="coordinatore.cremona")
     assert coordinator.roles.filter(network=call.network).exists()
@@ -351,7 +352,7 @@ def test_the_example_call_has_a_submitted_proposal_and_a_draft_for_the_demo_lead
     call = _example()
     submitted = call.proposals.get(status=ProposalStatus.SUBMITTED)
     assert submitted.protocol_number == 1 and call.protocol_counter.last == 1
-    assert call.opens_at <= submitted.submitted_at <= timezone.now()
+    assert call.opens_at <= submitted.submitted_at <= clock.now()
     draft = call.proposals.get(status=ProposalStatus.DRAFT)
     lead = User.objects.get(username="capofila.valpadana")
     assert lead.roles.filter(organisation=draft.alliance.lead).exists()
@@ -363,7 +364,7 @@ def test_a_later_load_keeps_the_example_call_open_even_when_the_yaml_is_unchange
     data: demo.ProgrammingLoadResult,
 ) -> None:
     # Given the demo is used again four hundred days later, without a change to the YAML
-    later = timezone.now() + dt.timedelta(days=400)
+    later = clock.now() + dt.timedelta(days=400)
     result = demo.load(now=later)
     # then the data is skipped but the example call is extended, and its plan covers that year
     assert result.skipped
@@ -384,7 +385,7 @@ def test_what_a_visitor_did_with_the_example_call_is_not_undone(data: demo.Progr
     call = _example()
     Call.objects.filter(pk=call.pk).update(status=CallStatus.CLOSED)
     Proposal.objects.filter(call=call, status=ProposalStatus.DRAFT).update(title="Cambiato da un visitatore")
-    result = demo.load(force=True, now=timezone.now() + dt.timedelta(days=60))
+    result = demo.load(force=True, now=clock.now() + dt.timedelta(days=60))
     call.refresh_from_db()
     assert call.status == CallStatus.CLOSED
     assert result.counts["call.example_left_as_is"] == 1
@@ -412,7 +413,7 @@ def test_the_call_under_evaluation_has_three_admissible_proposals_asking_more_th
     data: demo.ProgrammingLoadResult,
 ) -> None:
     call = Call.objects.get(code=EVALUATION_CODE)
-    now = timezone.now()
+    now = clock.now()
     assert call.is_example and call.status == CallStatus.EVALUATION
     assert call.objections_days == 0  # so that the final ranking may follow the provisional one at once
     assert call.opens_at < call.closes_at < now
@@ -439,7 +440,7 @@ def test_the_call_under_evaluation_has_three_admissible_proposals_asking_more_th
 
 def test_the_draft_call_can_be_opened_by_the_coordinator(data: demo.ProgrammingLoadResult) -> None:
     call = Call.objects.get(code=DRAFT_CODE)
-    now = timezone.now()
+    now = clock.now()
     assert call.is_example and call.status == CallStatus.DRAFT
     assert not call.events.exists() and not call.proposals.exists()
     assert call.opens_at <= now < call.closes_at - dt.timedelta(days=28)

@@ -169,7 +169,7 @@ def test_nobody_can_edit_or_delete_a_ranking(world: Any) -> None:
 
 def test_call_events_are_read_only(world: Any) -> None:
     event = models.CallEvent.objects.create(
-        call=pf.call(world), from_status=CallStatus.DRAFT, to_status=CallStatus.OPEN, at=pf.timezone.now()
+        call=pf.call(world), from_status=CallStatus.DRAFT, to_status=CallStatus.OPEN, at=pf.clock.now()
     )
     admin = client(world.admin)
     assert admin.get(f"{API}/callevents/{event.pk}/").status_code == 200
@@ -216,7 +216,7 @@ def test_the_public_call_page_shows_status_window_budget_rules_criteria_events_a
     call = pf.call(world, min_cofinancing_percent=30)
     pf.criterion(world, call)
     models.CallEvent.objects.create(
-        call=call, from_status=CallStatus.DRAFT, to_status=CallStatus.OPEN, at=pf.timezone.now(), note="Pubblicato"
+        call=call, from_status=CallStatus.DRAFT, to_status=CallStatus.OPEN, at=pf.clock.now(), note="Pubblicato"
     )
     models.Document.objects.create(call=call, title="Testo del bando", url="https://example.org/bando.pdf")
     body = client().get(page("call_detail", call.pk)).content.decode()

@@ -11,8 +11,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
+from concilia.core import clock
 from concilia.core.testing import battery
 from concilia.core.testing import factories as f
 from concilia.programming import registers
@@ -27,7 +27,7 @@ LEADS_ADD = {"lead", "other_lead", "admin"}
 
 
 def _call_data(w: Any) -> dict[str, Any]:
-    opens = timezone.now() + dt.timedelta(days=5)
+    opens = clock.now() + dt.timedelta(days=5)
     return {
         "network": w.network,
         "publisher": w.network.coordinator,
@@ -118,7 +118,7 @@ SPECS = [
     battery.RegisterSpec(
         register=registers.call_events,
         new=lambda w: pf.models.CallEvent.objects.create(
-            call=pf.call(w), from_status=CallStatus.DRAFT, to_status=CallStatus.OPEN, at=timezone.now()
+            call=pf.call(w), from_status=CallStatus.DRAFT, to_status=CallStatus.OPEN, at=clock.now()
         ),
         marker=lambda o: o.call.title,
     ),

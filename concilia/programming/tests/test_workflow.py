@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
+from concilia.core import clock
 from concilia.core.testing import factories as f
 from concilia.programming import budget, services
 from concilia.programming.choices import ActionKind, BudgetCategory, CallStatus, RankingStatus
@@ -91,7 +92,7 @@ def test_the_whole_cycle_through_the_pages(world: Any) -> None:
 
     # The deadline passes; the coordinator closes the call, starts the evaluation, checks admissibility.
     Proposal.objects.filter(pk=proposal.pk)  # (the proposal stays as submitted)
-    type(call).objects.filter(pk=call.pk).update(closes_at=timezone.now() - dt.timedelta(seconds=1))
+    type(call).objects.filter(pk=call.pk).update(closes_at=clock.now() - dt.timedelta(seconds=1))
     post(coordinator, "call_status", call.pk, {"to": CallStatus.CLOSED})
     post(coordinator, "call_status", call.pk, {"to": CallStatus.EVALUATION})
     post(coordinator, "call_admissibility", call.pk)
@@ -174,7 +175,7 @@ def test_the_whole_cycle_through_the_api(world: Any, client: Client) -> None:
     assert receipt.status_code == 200 and receipt.content.startswith(b"%PDF")
     assert client.get(f"/api/programming/proposals/{proposal.pk}/receipt/").status_code in (401, 403)
 
-    type(call).objects.filter(pk=call.pk).update(closes_at=timezone.now() - dt.timedelta(seconds=1))
+    type(call).objects.filter(pk=call.pk).update(closes_at=clock.now() - dt.timedelta(seconds=1))
     api(coordinator, f"calls/{call.pk}/transition/", {"to": "closed"})
     api(coordinator, f"calls/{call.pk}/transition/", {"to": "evaluation"})
     checked = api(coordinator, f"calls/{call.pk}/admissibility-check/")

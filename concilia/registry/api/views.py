@@ -11,7 +11,6 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
@@ -19,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from concilia.core import clock
 from concilia.programming.api.workflow import WorkflowEndpoint, _messages
 from concilia.registry import selectors, services
 from concilia.registry.api.serializers import (
@@ -78,7 +78,7 @@ class SearchEndpoint(APIView):
         start, end = time("from"), time("to")
         if errors:
             return Response(errors, status=status.HTTP_400_BAD_REQUEST)
-        today = timezone.localdate()
+        today = clock.today()
         qs = selectors.public_babysitters(
             today=today,
             municipality=Municipality.objects.filter(pk=mun_id).first() if mun_id else None,

@@ -7,9 +7,8 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import timezone
-
 from concilia.accounts.choices import Role
+from concilia.core import clock
 from concilia.core.testing import factories as f
 from concilia.registry import services
 from concilia.registry.models import Babysitter, BabysitterRegistry, Course
@@ -66,7 +65,7 @@ def make_world() -> RegistryWorld:
     registry.voucher_schemes.set([voucher])
     registry.municipalities.set([cremona, crema])
     BabysitterRegistry.objects.create(name="Altro elenco", keeper=other_keeper, network=other_network)
-    today = timezone.localdate()
+    today = clock.today()
     course = Course.objects.create(
         registry=registry, organiser=keeper, title="Corso di prova", starts_on=today - dt.timedelta(days=90),
         ends_on=today - dt.timedelta(days=30), hours=40, exam_on=today - dt.timedelta(days=20),
@@ -87,7 +86,7 @@ def make_world() -> RegistryWorld:
 
 
 def application(w: RegistryWorld, **overrides: Any) -> Babysitter:
-    today = timezone.localdate()
+    today = clock.today()
     values: dict[str, Any] = {
         "registry": w.registry,
         "first_name": "Zoraide",

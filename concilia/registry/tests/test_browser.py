@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
 from concilia.conftest import ARTIFACTS
+from concilia.core import clock
 from concilia.core.testing.axe import assert_accessible
 from concilia.registry.choices import BabysitterStatus
 from concilia.registry.models import Babysitter, ContactMessage
@@ -31,7 +31,7 @@ def test_enrol_verify_find_and_write(browser_page: Any, live_server: Any) -> Non
     rw = make_world()
     rw.operator.set_password(PASSWORD)
     rw.operator.save()
-    today = timezone.localdate()
+    today = clock.today()
 
     # A babysitter applies, without an account.
     page.goto(f"{base}/babysitter/iscrizione/?elenco={rw.registry.pk}")

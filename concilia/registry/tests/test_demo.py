@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from concilia.accounts import demo as accounts_demo
 from concilia.accounts.models import User
+from concilia.core import clock
 from concilia.core.testing.demo import demo_loaded
 from concilia.network import demo as network_demo
 from concilia.registry import demo
@@ -58,7 +58,7 @@ def test_the_registry_of_the_seeds(data: demo.DemoResult) -> None:
     assert statuses.count(BabysitterStatus.LISTED) == 4
     assert BabysitterStatus.SUSPENDED in statuses and BabysitterStatus.SUBMITTED in statuses
     assert all(b.is_example and b.email.endswith(".invalid") for b in Babysitter.objects.all())
-    soon = timezone.localdate() + dt.timedelta(days=registry.reminder_days)
+    soon = clock.today() + dt.timedelta(days=registry.reminder_days)
     assert Babysitter.objects.filter(status=BabysitterStatus.LISTED, expires_on__lte=soon).count() == 1
 
 

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
+from concilia.core import clock
 from concilia.registry import reminders, selectors, services
 from concilia.registry.choices import BabysitterStatus, EventKind
 from concilia.registry.models import Babysitter, CourseAttendance
@@ -22,7 +22,7 @@ def kinds(b: Babysitter) -> list[str]:
 
 
 def test_submit_list_expire_renew(rw) -> None:
-    today = timezone.localdate()
+    today = clock.today()
     b = submitted(rw)
     assert b.status == BabysitterStatus.SUBMITTED
     assert b.reference.startswith(f"BS-{today.year}-")
@@ -86,7 +86,7 @@ def test_reject_with_reason_mails_the_applicant(rw) -> None:
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
-        ({"birth_date": timezone.localdate().replace(year=timezone.localdate().year - 17)}, "birth_date"),
+        ({"birth_date": clock.today().replace(year=clock.today().year - 17)}, "birth_date"),
         ({"attendance_hours": 31}, "attendance_hours"),  # 77.5% of 40 hours
         ({"exam_passed": False}, "exam_passed"),
         (

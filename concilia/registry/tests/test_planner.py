@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
+from concilia.core import clock
 from concilia.registry import services
 from concilia.registry.tests.factories import listed
 from concilia.services import planner
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _request(municipality, *, elderly: bool = False) -> planner.PlanRequest:
-    monday = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday()) + dt.timedelta(days=7)
+    monday = clock.today() - dt.timedelta(days=clock.today().weekday()) + dt.timedelta(days=7)
     person = planner.PersonInput("Ada", None if elderly else dt.date(2021, 5, 1))
     return planner.PlanRequest(
         municipality=municipality,
@@ -50,7 +50,7 @@ def test_planner_page_shows_first_name_only(rw) -> None:
     b = listed(rw)
     rw.cremona.latitude, rw.cremona.longitude = 45.13, 10.02
     rw.cremona.save()
-    data = {"comune": rw.cremona.istat_code, "raggio": "5", "settimana": str(timezone.localdate() + dt.timedelta(days=7)),
+    data = {"comune": rw.cremona.istat_code, "raggio": "5", "settimana": str(clock.today() + dt.timedelta(days=7)),
             "genitore1_orari": "lun-ven 08:00-18:00", "genitore1_viaggio": "0", "figlio1_nascita": "2021-05-01"}  # fmt: skip
     response = Client().post(reverse("services:planner"), data)
     html = response.content.decode()
@@ -66,7 +66,7 @@ def test_planner_api_lists_babysitters_with_public_fields(rw) -> None:
     b = listed(rw)
     rw.cremona.latitude, rw.cremona.longitude = 45.13, 10.02
     rw.cremona.save()
-    data = {"comune": rw.cremona.istat_code, "raggio": "5", "settimana": str(timezone.localdate() + dt.timedelta(days=7)),
+    data = {"comune": rw.cremona.istat_code, "raggio": "5", "settimana": str(clock.today() + dt.timedelta(days=7)),
             "genitore1_orari": "lun-ven 08:00-18:00", "genitore1_viaggio": "0", "figlio1_nascita": "2021-05-01"}  # fmt: skip
     response = Client().post("/api/services/plan/", json.dumps(data), content_type="application/json")
     assert response.status_code == 200, response.content

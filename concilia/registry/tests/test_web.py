@@ -10,8 +10,8 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
+from concilia.core import clock
 from concilia.registry.choices import BabysitterStatus
 from concilia.registry.models import Babysitter, ContactMessage
 from concilia.registry.tests.factories import MANAGERS, listed, submitted
@@ -134,7 +134,7 @@ def test_enrolment_page_for_anyone(rw) -> None:
     c = Client()
     url = reverse("registry:enrol") + f"?elenco={rw.registry.pk}"
     assert c.get(url).status_code == 200
-    today = timezone.localdate()
+    today = clock.today()
     data = {
         "elenco": rw.registry.pk, "first_name": "Ottavia", "last_name": "Riservata", "tax_code": "rsvttv95a41d150q",
         "birth_date": "1995-01-01", "email": "ottavia@example.org", "residence": "Cremona", "eu_citizen": "on",

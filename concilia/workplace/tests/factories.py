@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 from typing import Any
 
+from concilia.core import clock
 from concilia.core.testing import factories as f
 from concilia.workplace import models
 from concilia.workplace.choices import SurveyStatus
@@ -55,4 +55,4 @@ def answer_times(inv: models.Invitation, times: int, data: dict[str, Any] | None
     from concilia.workplace import services
 
     for _ in range(times):
-        services.response_submit(token=inv.token, data=data or ANSWER, today=dt.date.today())
+        services.response_submit(token=inv.token, data=data or ANSWER, today=clock.today())

@@ -11,6 +11,7 @@ from django.template import Context, Template
 from django.test import Client
 
 from concilia.accounts.choices import Role
+from concilia.core import clock
 from concilia.core.testing import factories as f
 from concilia.workplace.models import CompanyMeasure, Response
 from concilia.workplace.tests import factories as wf
@@ -112,7 +113,7 @@ def test_the_public_answering_page_needs_no_login_and_records_anonymously(place:
     r = c.post(url, {"figli": "0", "misure": ["agile"], "difficolta": "2"})
     assert r.status_code == 302 and r["Location"].endswith("/grazie/")
     response = Response.objects.get()
-    assert response.submitted_on == dt.date.today()
+    assert response.submitted_on == clock.today()
     assert c.get(r["Location"]).status_code == 200
     bad = c.post(url, {"figli": "1"})
     assert bad.status_code == 400 and "needs an answer" in bad.content.decode()
