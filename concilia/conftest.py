@@ -76,11 +76,16 @@ def world(db: Any) -> World:
     )
 
 
-@pytest.fixture
-def browser_page(live_server: Any) -> Iterator[Any]:
-    """A Playwright page in Debian's headless Chromium (``make browser`` installs it)."""
-    chromium = "/usr/bin/chromium"
-    if not Path(chromium).exists():
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """One headless Chromium (Debian's, ``make browser``) per test process: each pytest-xdist worker
+    starts its own once, and every browser test opens a fresh context (cookies, storage) in it."""
+    if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing at /usr/bin/chromium: run `make browser` (apt-get install chromium).")
     # Playwright's sync API runs an event loop in this thread; Django's ORM is only used by the live server.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -88,20 +93,23 @@ def browser_page(live_server: Any) -> Iterator[Any]:
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=chromium,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )  # fmt: skip
-        context = browser.new_context(locale="it-IT", viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(15000)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
-            yield page
+            yield browser
         finally:
-            context.close()
             browser.close()
-            # The ORM calls of the test body ran beside Playwright's greenlets, whose contexts hold
-            # connections of their own: close them, or PostgreSQL cannot drop the test database.
-            connections.close_all()
+
+
+@pytest.fixture
+def browser_page(chromium: Any, live_server: Any) -> Iterator[Any]:
+    """A Playwright page in a new browser context (no cookies, Italian, a desktop window)."""
+    context = chromium.new_context(locale="it-IT", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    try:
+        yield page
+    finally:
+        context.close()
+        # The ORM calls of the test body ran beside Playwright's greenlets, whose contexts hold
+        # connections of their own: close them, or PostgreSQL cannot drop the test database.
+        connections.close_all()
