@@ -30,6 +30,11 @@ class RestrictedModelForm(forms.ModelForm):
             if field is not None and hasattr(field, "queryset"):
                 field.queryset = restrict(field.queryset, user, action)
         for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField) and field.queryset is not None:
+                # The rows a choice's label reads (a municipality's province): one query, not one per option.
+                related = getattr(field.queryset.model, "LABEL_RELATED", ())
+                if related:
+                    field.queryset = field.queryset.select_related(*related)
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 widget.attrs.setdefault("class", "form-check-input")

@@ -71,6 +71,9 @@ class Municipality(ValidityMixin, BaseModel):
         verbose_name_plural = _("municipalities")
         constraints = [ValidityMixin.validity_constraint("territory_municipality_validity")]
 
+    LABEL_RELATED = ("province",)
+    """What ``__str__`` reads: forms that list municipalities as choices fetch it with them."""
+
     def __str__(self) -> str:
         return f"{self.name} ({self.province.car_plate})" if self.province_id else self.name
 

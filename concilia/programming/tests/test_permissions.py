@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from concilia.accounts.choices import Role
 from concilia.core.permissions import can
@@ -221,7 +222,7 @@ def test_the_public_call_page_shows_status_window_budget_rules_criteria_events_a
     models.Document.objects.create(call=call, title="Testo del bando", url="https://example.org/bando.pdf")
     body = client().get(page("call_detail", call.pk)).content.decode()
     assert 'data-call-status="open"' in body
-    assert pf.timezone.localtime(call.closes_at).strftime("%H:%M") in body  # Europe/Rome time
+    assert timezone.localtime(call.closes_at).strftime("%H:%M") in body  # Europe/Rome time
     assert "€ 500.000,00" in body  # the budget, in euro
     assert "Qualità del progetto" in body
     assert "Pubblicato" in body
