@@ -9,3 +9,4 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         import concilia.celery  # noqa: F401  (binds @shared_task to the project's Celery app)
+        import concilia.core.tables  # noqa: F401  (registers the date column before any table is defined)
