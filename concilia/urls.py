@@ -28,3 +28,6 @@ urlpatterns = [
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Rendered without the request, so that it shows even when the database is what failed.
+handler500 = "concilia.portal.views.server_error"

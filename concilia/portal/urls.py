@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("fonti-e-crediti/", views.credits, name="credits"),
     path("contatti/", views.contacts, name="contacts"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

@@ -1,13 +1,22 @@
-"""The public portal's own pages."""
+"""The public portal's own pages, the favicon and the page of a server error."""
 
 from __future__ import annotations
 
+import logging
+
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.utils.html import escape
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from concilia.core.permissions import restrict
 from concilia.network.models import Alliance, Contact, Network, Organisation
+
+logger = logging.getLogger(__name__)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -46,3 +55,31 @@ def contacts(request: HttpRequest) -> HttpResponse:
         .order_by("organisation__name", "name")
     )
     return render(request, "portal/contacts.html", {"networks": networks, "contacts": public_contacts})
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, for the clients that ask for it without reading the page's ``<link rel="icon">``.
+
+    A temporary redirect: the static file's (hashed) name changes with its content.
+    """
+    return HttpResponseRedirect(static("concilia/favicon.ico"))
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500: the site's page, rendered without the request (no context processor, no query).
+
+    So it shows when the database is what failed; a page without the layout if even the template
+    cannot be rendered (a static file missing from the manifest, say).
+    """
+    html: str
+    try:
+        html = render_to_string("500.html")
+    except Exception:
+        logger.exception("The page of a server error could not be rendered")
+        title = escape(_("Server error"))
+        text = escape(_("Something went wrong on our side. Please try again in a few minutes."))
+        html = (
+            f'<!DOCTYPE html><html lang="{get_language() or "it"}"><head><meta charset="utf-8">'
+            f"<title>{title} · Concilia</title></head><body><main><h1>{title}</h1><p>{text}</p></main></body></html>"
+        )
+    return HttpResponseServerError(html)
