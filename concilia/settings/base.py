@@ -1,10 +1,14 @@
 """Base settings, read from environment variables with embedded defaults (SQLite, no services)."""
 
+import base64
+import hashlib
 import importlib.util
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from concilia.settings.enums import enum_name_overrides
@@ -57,6 +61,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_htmx",
     "bootstrap_italia_template",
+    "csp",
     "concilia.core",
     "concilia.accounts",
     "concilia.territory",
@@ -71,6 +76,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "concilia.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "concilia.core.middleware.ChosenLanguageMiddleware",
@@ -219,3 +226,60 @@ CONCILIA_MAP_ATTRIBUTION = env.str(
     "CONCILIA_MAP_ATTRIBUTION", default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 )
 FORMS_URLFIELD_ASSUME_HTTPS = True
+
+# Security headers, the same in development, in the test suite (its browser tests fail on any
+# violation: concilia.core.testing.csp) and in production.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+# Other sites learn the origin only, never the page (which may hold a search). Not "same-origin":
+# the map's tile server (OpenStreetMap's usage policy) refuses requests without a Referer.
+SECURE_REFERRER_POLICY = env.str("SECURE_REFERRER_POLICY", default="strict-origin-when-cross-origin")
+# Permissions-Policy (concilia.core.middleware): browser features no page uses, refused to every frame.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture", "geolocation",
+        "gyroscope", "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get",
+        "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    )
+}  # fmt: skip
+
+
+def _sha256_source(script: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
+
+
+# The theme's base template holds two inline scripts outside any block, so they cannot carry the
+# nonce: the policy allows exactly their text, by hash (a test checks every inline script of a page
+# against the policy, and fails with the text to hash if an upgrade of the theme changes them).
+THEME_INLINE_SCRIPTS = (
+    f'window.__PUBLIC_PATH__ = "/{STATIC_URL}fonts"',
+    "\n            bootstrap.loadFonts('/bootstrap-italia/dist/fonts');\n        ",
+)
+
+
+def _tile_sources(template: str) -> list[str]:
+    """The tile server's origin for img-src (Leaflet's ``{s}`` subdomain as a wildcard); none if same-site."""
+    parts = urlsplit(template.replace("{s}", "*"))
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
+# Content-Security-Policy (django-csp). Scripts: our own files, or inline code carrying the request's
+# nonce (``{{ request.csp_nonce }}``); no inline event handler, no eval. Styles may be inline: Bootstrap
+# Italia's bundle writes <style> elements and style attributes at run time (its font loader, the
+# autocomplete, the video player), which no nonce can reach; a style cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE, *(_sha256_source(script) for script in THEME_INLINE_SCRIPTS)],
+        "style-src": [SELF, "'unsafe-inline'"],
+        # data: for the icons and the icon font Bootstrap Italia's stylesheet embeds; the map's tile server.
+        "img-src": [SELF, "data:", *_tile_sources(CONCILIA_MAP_TILES)],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}

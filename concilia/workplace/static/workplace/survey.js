@@ -44,5 +44,9 @@
   }
   form.addEventListener("change", apply);
   form.addEventListener("input", apply);
+  // The preview sends nothing, not even on Enter in a field.
+  if (form.hasAttribute("data-preview")) {
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+  }
   apply();
 })();
