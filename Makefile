@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test install serve lint typecheck pytest browser axe messages makemessages translations bench clean
+.PHONY: run test test-dates install serve lint typecheck pytest browser axe messages makemessages translations bench clean
 
 # RELOAD=1 restarts the server when the code changes (slower start).
 RELOAD ?=
@@ -68,8 +68,24 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy concilia
 
+# One pytest-xdist worker per core; the 20 slowest tests are listed at the end of every run.
+PYTEST_WORKERS ?= auto
+PYTEST_ARGS ?=
 pytest: $(STAMP) messages
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --durations=20 $(PYTEST_ARGS)
+
+# The date sweep: the suite's date-sensitive tests again with the clock moved (CONCILIA_TEST_NOW, a
+# wall-clock time in Europe/Rome) to each of TEST_DATES: a holiday, 31 December before midnight, the
+# last day of a month, the two days the clocks change in 2027 (02:30 on the spring one does not
+# exist), a Sunday in August, and 29 February 2028 just after midnight (still the 28th in UTC).
+# `make test-dates DATE_TESTS=concilia` sweeps the whole suite.
+TEST_DATES ?= 2026-12-08T08:00 2026-12-31T23:30 2027-04-30T23:45 2027-03-28T02:30 2027-10-31T02:30 2027-08-15T10:00 2028-02-29T00:30
+DATE_TESTS ?= -m "not browser" concilia/core concilia/helpdesk concilia/registry concilia/workplace concilia/programming concilia/services concilia/network
+test-dates: install ## the date-sensitive tests at each of TEST_DATES (see README)
+	@for when in $(TEST_DATES); do \
+	  echo "== clock at $$when (Europe/Rome) =="; \
+	  CONCILIA_TEST_NOW=$$when $(BIN)/pytest -n $(PYTEST_WORKERS) -q $(DATE_TESTS) || exit 1; \
+	done
 
 bench: install ## benchmarks (see README)
 	$(BIN)/python -m benchmarks.run
