@@ -13,6 +13,7 @@ from django.db import connections
 
 from concilia.accounts.choices import Role
 from concilia.core.testing import factories as f
+from concilia.core.testing.csp import watch_csp
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 
@@ -102,12 +103,17 @@ def chromium() -> Iterator[Any]:
 
 @pytest.fixture
 def browser_page(chromium: Any, live_server: Any) -> Iterator[Any]:
-    """A Playwright page in a new browser context (no cookies, Italian, a desktop window)."""
+    """A Playwright page in a new browser context (no cookies, Italian, a desktop window).
+
+    The test fails if the site's Content-Security-Policy blocked anything on the pages it opened.
+    """
     context = chromium.new_context(locale="it-IT", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15000)
+    csp_violations = watch_csp(page)
     try:
         yield page
+        assert not csp_violations, "Content-Security-Policy violations:\n" + "\n".join(csp_violations)
     finally:
         context.close()
         # The ORM calls of the test body ran beside Playwright's greenlets, whose contexts hold
