@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
@@ -26,19 +27,27 @@ def pages(world: World) -> Pages:
     return build_pages(world)
 
 
-def test_watch_csp_reports_what_the_policy_blocks(browser_page: Any, live_server: Any, world: World) -> None:
-    """Given a page that adds an inline script without the nonce, the watcher reports the violation."""
-    page = browser_page
-    violations = watch_csp(page)
-    page.goto(live_server.url + reverse("portal:home"))
-    page.evaluate("""() => {
-      const script = document.createElement("script");
-      script.textContent = "window.blockedRan = true";
-      document.body.appendChild(script);
-    }""")
-    page.wait_for_timeout(200)  # the event reaches Python asynchronously
-    assert page.evaluate("window.blockedRan") is None
-    assert any("script-src" in v for v in violations), violations
+def test_watch_csp_reports_what_the_policy_blocks(chromium: Any, live_server: Any, world: World) -> None:
+    """Given a page that adds an inline script without the nonce, the watcher reports the violation.
+
+    A context of its own: ``browser_page`` fails any test whose pages break the policy, as this one must.
+    """
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
+        violations = watch_csp(page)
+        page.goto(live_server.url + reverse("portal:home"))
+        page.evaluate("""() => {
+          const script = document.createElement("script");
+          script.textContent = "window.blockedRan = true";
+          document.body.appendChild(script);
+        }""")
+        page.wait_for_timeout(200)  # the event reaches Python asynchronously
+        assert page.evaluate("window.blockedRan") is None
+        assert any("script-src" in v for v in violations), violations
+    finally:
+        context.close()
+        connections.close_all()
 
 
 def test_public_pages_break_no_policy(browser_page: Any, live_server: Any, pages: Pages) -> None:
