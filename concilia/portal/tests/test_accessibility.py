@@ -20,8 +20,7 @@ from concilia.conftest import ARTIFACTS, World
 from concilia.core.testing.axe import assert_accessible
 from concilia.core.testing.pages import Pages, build_pages, public_pages
 
-# axe_walk: pages only read, never written: .ci/run runs this module in the SQLite pass only.
-pytestmark = [pytest.mark.browser, pytest.mark.axe_walk, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 900}}
 LANGUAGES = ("it", "en")
