@@ -31,10 +31,7 @@ class RestrictedModelForm(forms.ModelForm):
                 field.queryset = restrict(field.queryset, user, action)
         for field in self.fields.values():
             if isinstance(field, forms.ModelChoiceField) and field.queryset is not None:
-                # The rows a choice's label reads (a municipality's province): one query, not one per option.
-                related = getattr(field.queryset.model, "LABEL_RELATED", ())
-                if related:
-                    field.queryset = field.queryset.select_related(*related)
+                self._limit_choices(field)
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 widget.attrs.setdefault("class", "form-check-input")
@@ -45,6 +42,27 @@ class RestrictedModelForm(forms.ModelForm):
             if isinstance(field, forms.DateField):
                 field.widget.input_type = "date"  # type: ignore[attr-defined]
                 field.widget.format = "%Y-%m-%d"  # type: ignore[attr-defined]
+
+    def _limit_choices(self, field: forms.ModelChoiceField) -> None:
+        """What a model says about itself as a choice: ``LABEL_RELATED``, the rows its label reads (one
+        query, not one per option); ``limit_choices(queryset, keep)``, the choices a form offers (the
+        values the record already has stay selectable)."""
+        queryset: Any = field.queryset
+        model = queryset.model
+        limit = getattr(model, "limit_choices", None)
+        if limit is not None:
+            name = next((n for n, f in self.fields.items() if f is field), "")
+            queryset = limit(queryset, keep=self._current_pks(name))
+        related = getattr(model, "LABEL_RELATED", ())
+        if related:
+            queryset = queryset.select_related(*related)
+        field.queryset = queryset
+
+    def _current_pks(self, name: str) -> list[Any]:
+        """The primary keys the bound record (or the initial data) holds in field ``name``."""
+        value = self.initial.get(name)
+        values = value if isinstance(value, list | tuple) else [value]
+        return [getattr(v, "pk", v) for v in values if v not in (None, "")]
 
 
 class DateInput(forms.DateInput):
