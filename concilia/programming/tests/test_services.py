@@ -262,9 +262,13 @@ def test_a_submitted_proposal_cannot_be_edited(world: Any, cycle: SimpleNamespac
     assert Proposal.objects.get(pk=proposal.pk).requested_cents == 20_000 * EURO
 
 
-def test_receipt_pdf(world: Any, cycle: SimpleNamespace) -> None:
+def test_receipt_pdf(world: Any, cycle: SimpleNamespace, time_machine: Any) -> None:
+    # A summer-time moment, inside the call's window, whatever the clock of the run.
     at = dt.datetime(2027, 7, 1, 10, 0, 5, tzinfo=dt.UTC)
-    Call.objects.filter(pk=cycle.call.pk).update(closes_at=at + dt.timedelta(days=1))
+    Call.objects.filter(pk=cycle.call.pk).update(
+        opens_at=at - dt.timedelta(days=30), closes_at=at + dt.timedelta(days=1)
+    )
+    time_machine.move_to(at, tick=False)
     call = services.call_transition(call=cycle.call, to=CallStatus.OPEN, by=world.coordinator)
     proposal = new_proposal(world, call, requested=20_000_50, total=40_000 * EURO)
     proposal = services.proposal_submit(proposal=proposal, by=world.lead, now=at)

@@ -86,7 +86,7 @@ def test_reject_with_reason_mails_the_applicant(rw) -> None:
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
-        ({"birth_date": clock.today().replace(year=clock.today().year - 17)}, "birth_date"),
+        ({"birth_date": clock.today().replace(year=clock.today().year - 17, day=1)}, "birth_date"),  # 17 (any 29 Feb)
         ({"attendance_hours": 31}, "attendance_hours"),  # 77.5% of 40 hours
         ({"exam_passed": False}, "exam_passed"),
         (

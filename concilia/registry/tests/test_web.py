@@ -154,7 +154,9 @@ def test_enrolment_page_for_anyone(rw) -> None:
     assert b.reference.encode() in response.content
     assert b.availability.count() == 5
     # A minor is refused with a message, nothing saved.
-    data.update(first_name="Minnie", tax_code="MNNRSV10A41D150Q", birth_date=str(today.replace(year=today.year - 16)))
+    data.update(
+        first_name="Minnie", tax_code="MNNRSV10A41D150Q", birth_date=str(today.replace(year=today.year - 16, day=1))
+    )  # day 1: 29 February has no twin
     response = c.post(url, data)
     assert response.status_code == 400
     assert not Babysitter.objects.filter(first_name="Minnie").exists()
