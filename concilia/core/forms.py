@@ -29,9 +29,9 @@ class RestrictedModelForm(forms.ModelForm):
             field = self.fields.get(name)
             if field is not None and hasattr(field, "queryset"):
                 field.queryset = restrict(field.queryset, user, action)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             if isinstance(field, forms.ModelChoiceField) and field.queryset is not None:
-                self._limit_choices(field)
+                self._limit_choices(name, field)
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 widget.attrs.setdefault("class", "form-check-input")
@@ -43,7 +43,7 @@ class RestrictedModelForm(forms.ModelForm):
                 field.widget.input_type = "date"  # type: ignore[attr-defined]
                 field.widget.format = "%Y-%m-%d"  # type: ignore[attr-defined]
 
-    def _limit_choices(self, field: forms.ModelChoiceField) -> None:
+    def _limit_choices(self, name: str, field: forms.ModelChoiceField) -> None:
         """What a model says about itself as a choice: ``LABEL_RELATED``, the rows its label reads (one
         query, not one per option); ``limit_choices(queryset, keep)``, the choices a form offers (the
         values the record already has stay selectable)."""
@@ -51,7 +51,6 @@ class RestrictedModelForm(forms.ModelForm):
         model = queryset.model
         limit = getattr(model, "limit_choices", None)
         if limit is not None:
-            name = next((n for n, f in self.fields.items() if f is field), "")
             queryset = limit(queryset, keep=self._current_pks(name))
         related = getattr(model, "LABEL_RELATED", ())
         if related:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 
 from concilia.territory.models import Municipality
 
@@ -14,11 +13,9 @@ class MunicipalityChoiceField(forms.ModelChoiceField):
     """Current municipalities of the platform's regions (``CONCILIA_REGIONS``), shown as “Name (XX)”."""
 
     def __init__(self, **kwargs: Any) -> None:
+        # The one rule of which municipalities a form offers (also applied by ``RestrictedModelForm``).
         kwargs.setdefault(
-            "queryset",
-            Municipality.objects.current()
-            .filter(province__region__code__in=settings.CONCILIA_REGIONS)
-            .select_related("province"),
+            "queryset", Municipality.limit_choices(Municipality.objects.select_related("province"), keep=[])
         )
         super().__init__(**kwargs)
 
