@@ -25,8 +25,10 @@ $(UV):
 	$(PYTHON) -m venv .uv
 	.uv/bin/pip install --quiet "uv==$(UV_VERSION)"
 
+# Bytecode compiled at install: a machine that sets PYTHONDONTWRITEBYTECODE would otherwise compile
+# Django and every library again in each process (8 s a start: the test workers, the subprocess tests).
 $(STAMP): pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --python "$(PYTHON)"
+	$(UV) sync --frozen --compile-bytecode --python "$(PYTHON)"
 	touch $(STAMP)
 
 # Compiled translations (.mo) are build products: made from the .po files with gettext's msgfmt.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,11 @@ class World:
 @pytest.fixture
 def world(db: Any) -> World:
     """Two networks, two alliances with different leads, and one user per role."""
+    return build_world()
+
+
+def build_world() -> World:
+    """The records of :func:`world` (for a fixture of a wider scope, which opens the database itself)."""
     network = f.NetworkFactory(name="Rete di Cremona")
     other_network = f.NetworkFactory(name="Rete di Mantova")
     lead_org = f.OrganisationFactory(name="Comune capofila", kind="municipality")
@@ -119,3 +124,68 @@ def browser_page(chromium: Any, live_server: Any) -> Iterator[Any]:
         # The ORM calls of the test body ran beside Playwright's greenlets, whose contexts hold
         # connections of their own: close them, or PostgreSQL cannot drop the test database.
         connections.close_all()
+
+
+@dataclass
+class ReadOnlySite:
+    """A live server over records built once, and one browser context whose cache the tests share."""
+
+    url: str
+    world: World
+    context: Any
+    records: Any = None
+    page: Any = None
+    csp_violations: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="module")
+def read_only_site(
+    request: pytest.FixtureRequest, django_db_setup: Any, django_db_blocker: Any, chromium: Any
+) -> Iterator[ReadOnlySite]:
+    """For a module whose browser tests only read: the world (and what the module's ``build_records``
+    adds) is built once, served by a live server of the module's own, and removed at the end.
+
+    pytest-django's ``live_server`` would make every test transactional: the database emptied and
+    the records built again for each test, and a cold browser cache each time (a third of the
+    accessibility walk's time). The tests of such a module write nothing, so they share the records
+    and a browser context; each test still opens its own page and starts without cookies.
+    """
+    from django.core.management import call_command
+    from pytest_django.live_server_helper import LiveServer
+
+    build_records = getattr(request.module, "build_records", None)
+    with django_db_blocker.unblock():
+        world = build_world()
+        records = build_records(world) if build_records else None
+    server = LiveServer("localhost")
+    server._live_server_modified_settings.enable()
+    context = chromium.new_context(locale="it-IT", viewport={"width": 1280, "height": 900})
+    try:
+        yield ReadOnlySite(url=server.url, world=world, context=context, records=records)
+    finally:
+        context.close()
+        server._live_server_modified_settings.disable()
+        server.stop()
+        with django_db_blocker.unblock():
+            for alias in connections:
+                call_command("flush", database=alias, interactive=False, verbosity=0)
+            connections.close_all()
+
+
+@pytest.fixture
+def site_page(read_only_site: ReadOnlySite) -> Iterator[Any]:
+    """The shared context's page, cleared of cookies; fails on Content-Security-Policy violations.
+
+    One page serves the module's tests in turn: a new page costs a renderer's start (0.6 s a test).
+    """
+    site = read_only_site
+    if site.page is None:
+        site.page = site.context.new_page()
+        site.page.set_default_timeout(15000)
+        site.csp_violations = watch_csp(site.page)
+    site.context.clear_cookies()
+    site.page.goto("about:blank")
+    site.page.set_viewport_size({"width": 1280, "height": 900})
+    site.csp_violations.clear()
+    yield site.page
+    assert not site.csp_violations, "Content-Security-Policy violations:\n" + "\n".join(site.csp_violations)

@@ -16,34 +16,45 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from concilia.conftest import ARTIFACTS, World
+from concilia.conftest import ARTIFACTS, ReadOnlySite, World
 from concilia.core.testing.axe import assert_accessible
 from concilia.core.testing.pages import Pages, build_pages, public_pages
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The tests only read: the records and the server are built once for the module (``read_only_site``), and
+# each test runs in a transaction that is rolled back (``django_db``) rather than emptying the database.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 WIDTHS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 900}}
 LANGUAGES = ("it", "en")
 
 
-@pytest.fixture
-def pages(world: World) -> Pages:
+def build_records(world: World) -> Pages:
     """Given the world, with the territory, agreements, contacts and history a real register has."""
     return build_pages(world)
 
 
+@pytest.fixture
+def pages(read_only_site: ReadOnlySite) -> Pages:
+    return read_only_site.records
+
+
+@pytest.fixture
+def live_url(read_only_site: ReadOnlySite) -> str:
+    return read_only_site.url
+
+
 @pytest.mark.parametrize("page_id", public_pages())
-def test_public_page_is_accessible(browser_page: Any, live_server: Any, pages: Pages, page_id: str) -> None:
+def test_public_page_is_accessible(site_page: Any, live_url: str, pages: Pages, page_id: str) -> None:
     """Given an anonymous visitor, in each language and on a phone and a desktop, the page has no violation.
 
     The four variants share one browser (starting Chromium costs more than checking a page); every
     variant is checked and the failure lists the violations of each.
     """
-    page = browser_page
-    url = live_server.url + public_pages()[page_id](pages)
+    page = site_page
+    url = live_url + public_pages()[page_id](pages)
     failures = []
     for language in LANGUAGES:
-        page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
+        page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_url}])
         for width, viewport in WIDTHS.items():
             page.set_viewport_size(viewport)
             response = page.goto(url)
@@ -64,13 +75,13 @@ def test_public_page_is_accessible(browser_page: Any, live_server: Any, pages: P
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_care_planner_results_are_accessible(browser_page: Any, live_server: Any, pages: Pages, language: str) -> None:
-    """The planner's answer (a POST): proposals, gaps in words and the weekly timeline pictures."""
-    page = browser_page
-    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
+def test_care_planner_results_are_accessible(site_page: Any, live_url: str, pages: Pages, language: str) -> None:
+    """The planner's answer (a POST, which records nothing): proposals, gaps in words, the timeline pictures."""
+    page = site_page
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_url}])
     for width, viewport in WIDTHS.items():
         page.set_viewport_size(viewport)
-        page.goto(live_server.url + reverse("services:planner"))
+        page.goto(live_url + reverse("services:planner"))
         page.fill("#id_comune", pages.municipality.istat_code)
         page.fill("#id_settimana", "2026-11-30")
         page.fill("#id_genitore1_orari", "lun-ven 08:30-17:30")
@@ -85,12 +96,12 @@ def test_care_planner_results_are_accessible(browser_page: Any, live_server: Any
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_phone_menu_is_accessible(browser_page: Any, live_server: Any, world: World, language: str) -> None:
+def test_phone_menu_is_accessible(site_page: Any, live_url: str, language: str) -> None:
     """Given a phone, when the visitor opens the main menu, the open menu has no violation either."""
-    page = browser_page
+    page = site_page
     page.set_viewport_size(WIDTHS["phone"])
-    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
-    page.goto(live_server.url + reverse("network:network_list"))
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_url}])
+    page.goto(live_url + reverse("network:network_list"))
     page.locator(".custom-navbar-toggler").click()
     close = page.locator("#main-menu .close-menu")
     close.wait_for(state="visible")
@@ -115,8 +126,8 @@ def test_phone_menu_is_accessible(browser_page: Any, live_server: Any, world: Wo
         "until then this test records the gap, and fails (strict xfail) as soon as the console passes."
     ),
 )
-def test_api_console_is_accessible(browser_page: Any, live_server: Any, world: World) -> None:
-    page = browser_page
-    page.goto(live_server.url + reverse("api-docs"))
+def test_api_console_is_accessible(site_page: Any, live_url: str) -> None:
+    page = site_page
+    page.goto(live_url + reverse("api-docs"))
     page.locator(".opblock-tag").first.wait_for()
     assert_accessible(page)
