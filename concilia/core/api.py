@@ -13,7 +13,7 @@ from rest_framework import exceptions, serializers, viewsets
 from concilia.core.api_permissions import RegisterPermission
 from concilia.core.permissions import restrict
 from concilia.core.registry import Register
-from concilia.core.services import object_delete, object_save_checked
+from concilia.core.writers import Writer
 
 __all__ = ["ObjectSerializer", "ObjectViewSet", "RegisterPermission"]
 
@@ -27,7 +27,7 @@ def _drf_error(exc: DjangoValidationError) -> exceptions.ValidationError:
 
 
 class ObjectSerializer(serializers.ModelSerializer):
-    """Saves through ``object_save_checked``: model validation (``full_clean``), history author, scope check."""
+    """Saves through the register's writer (``core/writers.py``): the same rule as the pages and the import."""
 
     url = serializers.SerializerMethodField()
 
@@ -45,8 +45,12 @@ class ObjectSerializer(serializers.ModelSerializer):
                 m2m[f.name] = validated_data.pop(f.name)
         for key, value in validated_data.items():
             setattr(instance, key, value)
+        from concilia.core.registry import register_for
+
+        reg = register_for(type(instance))
+        writer = reg.writer if reg is not None else Writer()
         try:
-            return object_save_checked(instance=instance, by=self.context["request"].user, m2m=m2m)
+            return writer.save(instance=instance, by=self.context["request"].user, m2m=m2m)
         except DjangoValidationError as exc:
             raise _drf_error(exc) from exc
         except DjangoPermissionDenied as exc:
@@ -77,7 +81,11 @@ class ObjectViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance: models.Model) -> None:
         try:
-            object_delete(instance=instance, by=self.request.user)
+            self.register.writer.delete(instance=instance, by=self.request.user)
+        except DjangoPermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from exc
         except models.ProtectedError as exc:
             raise exceptions.ValidationError(
                 {"non_field_errors": [_("This record cannot be deleted because other records refer to it.")]}

@@ -55,7 +55,18 @@ class BaseResource(resources.ModelResource):
         except Exception:
             return fieldname
 
-    def save_instance(self, instance: Any, is_create: bool, row: Any, **kwargs: Any) -> None:
-        if self.user is not None and getattr(self.user, "is_authenticated", False):
-            instance._history_user = self.user
-        super().save_instance(instance, is_create, row, **kwargs)
+    def do_instance_save(self, instance: Any, is_create: bool) -> None:
+        """Each row is saved by the register's writer: the rule of the pages and the API, per row.
+
+        A row that names a record the user may not change (another organisation's tax code) is an
+        error of that row, and the import, all or nothing, changes nothing.
+        """
+        from concilia.core.registry import register_for
+        from concilia.core.writers import Writer
+
+        reg = register_for(type(instance))
+        writer = reg.writer if reg is not None else Writer()
+        if is_create:
+            writer.create(instance=instance, by=self.user)
+        else:
+            writer.update(instance=instance, by=self.user)

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, URLPattern, path, reverse
 
 from concilia.core.permissions import can
+from concilia.core.writers import Writer
 
 if TYPE_CHECKING:
     import django_filters
@@ -64,6 +65,8 @@ class Register:
     history: bool = True
     api_slug: str = ""
     context: Callable[[Any, HttpRequest], dict[str, Any]] | None = None
+    #: How the generic pages, the API and the import write these records (``core/writers.py``).
+    writer: Writer = field(default_factory=Writer)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -120,9 +123,11 @@ class Register:
             from django.utils.module_loading import import_string
 
             return import_string(custom) if isinstance(custom, str) else custom
-        return type(
-            f"{self.model.__name__}ViewSet", (ObjectViewSet,), {"register": self, "__doc__": self.model.__doc__}
-        )
+        attrs: dict[str, Any] = {"register": self, "__doc__": self.model.__doc__}
+        w = self.writer
+        if not (w.creates or w.updates or w.deletes):
+            attrs["http_method_names"] = ["get", "head", "options"]
+        return type(f"{self.model.__name__}ViewSet", (ObjectViewSet,), attrs)
 
 
 _REGISTERS: dict[type[models.Model], Register] = {}

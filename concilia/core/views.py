@@ -26,10 +26,10 @@ from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from concilia.core.display import object_fields
+from concilia.core.exports import SafeTableExport
 from concilia.core.forms import ImportForm
 from concilia.core.permissions import can, restrict
 from concilia.core.registry import Register
-from concilia.core.services import object_delete, object_save_checked
 
 
 class RegisterMixin:
@@ -66,6 +66,7 @@ class ObjectListView(RegisterMixin, ExportMixin, SingleTableMixin, FilterView):
 
     template_name = "core/object_list.html"
     export_formats = ("csv", "xlsx")
+    export_class = SafeTableExport  # no cell can be a spreadsheet formula
     paginate_by = 25
     strict = False
 
@@ -93,7 +94,7 @@ class ObjectListView(RegisterMixin, ExportMixin, SingleTableMixin, FilterView):
         ctx.update(
             {
                 "exports": exports,
-                "can_add": reg.form is not None and can(self.request.user, "add", reg.model),
+                "can_add": reg.form is not None and reg.writer.creates and can(self.request.user, "add", reg.model),
                 "add_url": reverse(reg.url_name("add")) if reg.form is not None else None,
                 "import_url": reverse(reg.url_name("import"))
                 if reg.importer is not None and can(self.request.user, "add", reg.model)
@@ -135,8 +136,8 @@ class ObjectDetailView(RegisterMixin, DetailView):
             {
                 "fields": object_fields(obj, reg.detail_fields),
                 "related_tables": related,
-                "can_change": reg.form is not None and can(user, "change", obj),
-                "can_delete": reg.form is not None and can(user, "delete", obj),
+                "can_change": reg.form is not None and reg.writer.updates and can(user, "change", obj),
+                "can_delete": reg.form is not None and reg.writer.deletes and can(user, "delete", obj),
                 **(reg.context(obj, self.request) if reg.context else {}),
                 "actions": [
                     {"label": a.label, "url": reverse(a.url_name, args=[obj.pk]), "style": a.style}
@@ -149,7 +150,7 @@ class ObjectDetailView(RegisterMixin, DetailView):
 
 
 class ObjectEditView(RegisterMixin, View):
-    """Create (no ``pk``) or edit a record through the register's form and ``object_save_checked``."""
+    """Create (no ``pk``) or edit a record through the register's form and its writer (``core/writers.py``)."""
 
     template_name = "core/object_form.html"
 
@@ -159,12 +160,15 @@ class ObjectEditView(RegisterMixin, View):
 
             return redirect_to_login(request.get_full_path())
         pk = kwargs.get("pk")
+        writer = self.register.writer
         if pk is None:
-            if not can(request.user, "add", self.register.model):
+            if not writer.creates or not can(request.user, "add", self.register.model):
                 raise PermissionDenied(_("You are not allowed to add records here."))
             self.object = None
         else:
             self.object = self.get_object_or_404(pk, "change")
+            if not writer.updates:
+                raise PermissionDenied(_("These records are not changed here: use their workflow."))
         return super().dispatch(request, *args, **kwargs)
 
     def get_form(self, data: Any = None, files: Any = None) -> Any:
@@ -189,7 +193,7 @@ class ObjectEditView(RegisterMixin, View):
                 f.name: form.cleaned_data[f.name] for f in instance._meta.many_to_many if f.name in form.cleaned_data
             }
             try:
-                obj = object_save_checked(instance=instance, by=request.user, m2m=m2m)
+                obj = self.register.writer.save(instance=instance, by=request.user, m2m=m2m)
             except ValidationError as exc:
                 form.add_error(None, exc)
             except PermissionDenied as exc:
@@ -211,6 +215,8 @@ class ObjectDeleteView(RegisterMixin, View):
 
             return redirect_to_login(request.get_full_path())
         self.object = self.get_object_or_404(kwargs["pk"], "delete")
+        if not self.register.writer.deletes:
+            raise PermissionDenied(_("These records are not deleted here: use their workflow."))
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -220,7 +226,11 @@ class ObjectDeleteView(RegisterMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         try:
-            object_delete(instance=self.object, by=request.user)
+            self.register.writer.delete(instance=self.object, by=request.user)
+        except (PermissionDenied, ValidationError) as exc:
+            text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            messages.error(request, text)
+            return HttpResponseRedirect(reverse(self.register.url_name("detail"), args=[pk]))
         except ProtectedError as exc:
             names = ", ".join(sorted({str(o) for o in list(exc.protected_objects)[:5]}))
             messages.error(

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,6 +100,38 @@ def api_data(data: dict[str, Any]) -> str:
     return json.dumps(out)
 
 
+@contextmanager
+def writes_recorded(register: Register) -> Iterator[list[str]]:
+    """Record the writes that reach the register's writer (``core/writers.py``) while the block runs.
+
+    The register's own writer keeps its rule: a subclass of it adds only the record. The checks below
+    assert that every generic create, edit and delete (page and API) went through it: no side door.
+    """
+    original = register.writer
+    calls: list[str] = []
+
+    class Recording(type(original)):  # type: ignore[misc]
+        def create(self, **kw: Any) -> Any:
+            calls.append("create")
+            return super().create(**kw)
+
+        def update(self, **kw: Any) -> Any:
+            calls.append("update")
+            return super().update(**kw)
+
+        def delete(self, **kw: Any) -> Any:
+            calls.append("delete")
+            return super().delete(**kw)
+
+    recording = Recording.__new__(Recording)
+    recording.__dict__.update(original.__dict__)
+    register.writer = recording
+    try:
+        yield calls
+    finally:
+        register.writer = original
+
+
 # --- checks ---------------------------------------------------------------------------------
 
 
@@ -148,8 +181,10 @@ def check_create(spec: RegisterSpec, world: Any) -> models.Model | None:
         return None
     model = spec.register.model
     before = set(model._default_manager.values_list("pk", flat=True))
-    response = client_for(world, spec.creator).post(spec.url("add"), form_data(spec.create_data(world)))
+    with writes_recorded(spec.register) as writes:
+        response = client_for(world, spec.creator).post(spec.url("add"), form_data(spec.create_data(world)))
     assert response.status_code == 302, response.content.decode()[:3000]
+    assert writes == ["create"], writes
     created = model._default_manager.exclude(pk__in=before).get()
     record = created.history.first()
     assert record is not None and record.history_type == "+"
@@ -191,8 +226,10 @@ def check_edit(spec: RegisterSpec, world: Any) -> None:
         expect_denied(denied, denied_role)
         obj.refresh_from_db()
         assert getattr(obj, name) != value
-    response = client_for(world, role).post(spec.url("edit", obj.pk), data)
+    with writes_recorded(spec.register) as writes:
+        response = client_for(world, role).post(spec.url("edit", obj.pk), data)
     assert response.status_code == 302, response.content.decode()[:3000]
+    assert writes == ["update"], writes
     obj.refresh_from_db()
     assert str(getattr(obj, name)) == str(value)
     latest = obj.history.first()
@@ -206,9 +243,11 @@ def check_delete(spec: RegisterSpec, world: Any) -> None:
         return
     for role in ROLES:
         obj = spec.new(world)
-        response = client_for(world, role).post(spec.url("delete", obj.pk))
+        with writes_recorded(spec.register) as writes:
+            response = client_for(world, role).post(spec.url("delete", obj.pk))
         if role in spec.can_delete:
             assert response.status_code == 302, (role, response.status_code)
+            assert writes == ["delete"] and not spec.register.model._default_manager.filter(pk=obj.pk).exists()
         else:
             expect_denied(response, role)
             assert spec.register.model._default_manager.filter(pk=obj.pk).exists()
@@ -230,16 +269,20 @@ def check_api(spec: RegisterSpec, world: Any) -> None:
                 continue
             denied = client_for(world, role).post(spec.api_url(), data, content_type="application/json")
             assert denied.status_code in (401, 403), (role, denied.status_code)
-        created = client_for(world, spec.creator).post(spec.api_url(), data, content_type="application/json")
+        with writes_recorded(spec.register) as writes:
+            created = client_for(world, spec.creator).post(spec.api_url(), data, content_type="application/json")
         assert created.status_code == 201, created.content.decode()[:2000]
+        assert writes == ["create"], writes
     if spec.edit is not None:
         name, value = spec.edit
         for role in ROLES:
-            patch = client_for(world, role).patch(
-                spec.api_url(obj.pk), api_data({name: value}), content_type="application/json"
-            )
+            with writes_recorded(spec.register) as writes:
+                patch = client_for(world, role).patch(
+                    spec.api_url(obj.pk), api_data({name: value}), content_type="application/json"
+                )
             if role in spec.can_change:
                 assert patch.status_code == 200, (role, patch.status_code, patch.content[:500])
+                assert writes == ["update"], writes
             else:
                 assert patch.status_code in (401, 403, 404), (role, patch.status_code)
 

@@ -62,7 +62,8 @@ SPECS = [
     ),
     battery.RegisterSpec(
         register=registers.surveys,
-        new=_survey,
+        new=_empty_survey,  # deleted by the battery: a survey with questions is protected
+        existing=_survey,
         create_data=lambda w: {"title": "Bisogni 2027", "owner": w.lead_org},
         edit=("intro", "Un questionario breve"),
         marker=lambda o: o.title,
