@@ -35,12 +35,23 @@ def _organisation_view(user: Any) -> Q:
     return Q(is_public=True) | Q(pk__in=s.organisation_ids())
 
 
+def _added_and_unattached(user: Any) -> Q:
+    """Organisations the user added itself (the first record of their history names it) that are not yet
+    a member of any network: so who adds an organisation can correct it before a network takes it in."""
+    added = models.Organisation.history.filter(history_type="+", history_user_id=user.pk).values("id")
+    return Q(pk__in=added) & ~Q(pk__in=models.Membership.objects.values("organisation_id"))
+
+
 def _organisation_change(user: Any) -> Q:
+    """Its own organisations; for a coordinator, the current members of its networks; for a coordinator
+    or a lead (who may add organisations), those it added that are in no network yet. Never every
+    organisation in no network: those belong to whoever added them."""
     s = scope_of(user)
     q = Q(pk__in=s.organisation_ids())
     if s.coordinated_network_ids:
         q |= Q(memberships__network__in=s.coordinated_network_ids, memberships__left_on__isnull=True)
-        q |= Q(created_at__isnull=False, memberships__isnull=True)  # not yet in any network
+    if _may_add_organisation(user):
+        q |= _added_and_unattached(user)
     return q
 
 

@@ -10,12 +10,22 @@ import pytest
 from concilia.core.testing import battery
 from concilia.core.testing import factories as f
 from concilia.network import registers
+from concilia.network.models import Membership
+
+
+def member_provider(w: Any) -> Any:
+    """The provider's organisation, a member of the coordinator's network (so the coordinator may edit it)."""
+    Membership.objects.get_or_create(
+        network=w.network, organisation=w.provider_org, defaults={"joined_on": dt.date(2012, 1, 1)}
+    )
+    return w.provider_org
+
 
 SPECS = [
     battery.RegisterSpec(
         register=registers.organisations,
         new=lambda w: f.OrganisationFactory(),
-        existing=lambda w: w.provider_org,
+        existing=member_provider,
         create_data=lambda w: {
             "name": "Nuova Impresa Srl",
             "kind": "company",
