@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from concilia.core import clock
+from concilia.core.exports import dataset_response
 from concilia.core.permissions import can, restrict
 from concilia.helpdesk import registers, selectors, services
 from concilia.helpdesk.choices import AppointmentStatus
@@ -183,15 +184,7 @@ def statistics(request: HttpRequest, pk: int) -> HttpResponse:
         for row in stats.rows():
             data.append(list(row))
         filename = f"sportello-{desk.pk}-{start:%Y%m%d}-{end:%Y%m%d}.{export}"
-        if export == "csv":
-            response = HttpResponse(data.export("csv"), content_type="text/csv; charset=utf-8")
-        else:
-            response = HttpResponse(
-                data.export("xlsx"),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return dataset_response(data, export, filename)
     sections = []
     for key, title, figures in stats.sections():
         top = max([n for _label, n in figures] + [1])

@@ -19,6 +19,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from concilia.core import clock
+from concilia.core.exports import dataset_response
 from concilia.core.permissions import can, restrict, scope_of
 from concilia.network.models import Network
 from concilia.programming.views import WorkflowStep
@@ -269,11 +270,4 @@ def export_results(results: selectors.Results, fmt: str) -> HttpResponse:
     data = tablib.Dataset(*rows, headers=headers, title=_("Results")[:31])
     stamp = clock.today().isoformat()
     name = f"risultati-questionario-{results.survey.pk}-{stamp}.{fmt}"
-    if fmt == "csv":
-        response = HttpResponse(data.export("csv"), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            data.export("xlsx"), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return dataset_response(data, fmt, name)  # free text of anonymous respondents: never a formula
