@@ -462,6 +462,18 @@ class ConflictOfInterest(BaseModel):
         "network.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
+    # A declaration is never deleted: the call's coordinator withdraws it, with a reason, in its history.
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True, editable=False)
+    withdrawn_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+    withdrawal_reason = models.TextField(_("reason for the withdrawal"), blank=True, editable=False)
 
     class Meta:
         ordering = ["evaluator", "organisation__name"]
@@ -478,9 +490,17 @@ class ConflictOfInterest(BaseModel):
     def __str__(self) -> str:
         return f"{self.evaluator.user} ↔ {self.organisation}"
 
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
 
 class Score(BaseModel):
-    """An evaluator's points for one criterion of one proposal."""
+    """An evaluator's points for one criterion of one proposal.
+
+    A score given under a conflict of interest stays recorded but does not count:
+    ``Score.objects.exclude(Score.conflicted())``.
+    """
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="scores", verbose_name=_("proposal"))
     evaluator = models.ForeignKey(
@@ -506,6 +526,40 @@ class Score(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.criterion.code}: {self.points}"
+
+    @staticmethod
+    def conflicted() -> Q:
+        """A score whose evaluator is tied to the proposal's lead or one of its partners.
+
+        Tied: a declaration in force (not withdrawn), or a role of the evaluator's user in that
+        organisation. The one definition of the conflict for the policies, the services and the ranking.
+        """
+        from django.db.models import Exists, OuterRef
+
+        from concilia.accounts.models import RoleAssignment
+
+        declared = ConflictOfInterest.objects.filter(evaluator=OuterRef("evaluator"), withdrawn_at__isnull=True)
+        roles = RoleAssignment.objects.filter(user=OuterRef("evaluator__user"), organisation__isnull=False)
+
+        def tied_partners(ties: models.QuerySet) -> Exists:
+            return Exists(
+                ProposalPartner.objects.filter(
+                    proposal=OuterRef("proposal"), organisation__in=ties.values("organisation")
+                )
+            )
+
+        declared_inner = ConflictOfInterest.objects.filter(
+            evaluator=OuterRef(OuterRef("evaluator")), withdrawn_at__isnull=True
+        )
+        roles_inner = RoleAssignment.objects.filter(
+            user=OuterRef(OuterRef("evaluator__user")), organisation__isnull=False
+        )
+        return (
+            Q(Exists(declared.filter(organisation=OuterRef("proposal__alliance__lead"))))
+            | Q(Exists(roles.filter(organisation=OuterRef("proposal__alliance__lead"))))
+            | Q(tied_partners(declared_inner))
+            | Q(tied_partners(roles_inner))
+        )
 
     def clean(self) -> None:
         super().clean()

@@ -15,8 +15,10 @@
   expense reports and their lines (changed while the report is a draft), indicators and documents;
 - an evaluator (a user with an :class:`~concilia.programming.models.Evaluator` row for a call) sees
   the call (also while a draft), its criteria and its submitted proposals; it adds and changes its
-  own scores while the call is closed or under evaluation, never on a proposal of an organisation it
-  declared a conflict with, and its own declarations of conflict of interest;
+  own scores while the call is under evaluation, never on an inadmissible proposal nor on one whose
+  lead or partner it is tied to (a declaration in force or a role there: ``Score.conflicted``); it
+  declares its conflicts of interest, and cannot take a declaration back: only a coordinator of the
+  call's network withdraws one, with a reason (``conflict_withdraw``);
 - the workflow steps (a call's status, admissibility, publishing a ranking; submitting, withdrawing,
   scoring a proposal) are the services' to allow; the extra actions ``keep``, ``submit``,
   ``withdraw``, ``score``, ``admit`` and ``receipt`` only say who is shown the button;
@@ -29,11 +31,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 
 from concilia.core.permissions import EVERYTHING, NOTHING, Policy, register, scope_of
 from concilia.programming import models
-from concilia.programming.choices import CallStatus, ProposalStatus, ReportStatus
+from concilia.programming.choices import Admissibility, CallStatus, ProposalStatus, ReportStatus
 
 # While a call is in one of these, its evaluators may score its proposals.
 SCORING_STATUSES = (CallStatus.CLOSED, CallStatus.EVALUATION)
@@ -159,30 +161,22 @@ def score_view(user: Any) -> Q:
     return q | Q(proposal__call__network__in=nets) if nets else q
 
 
-def _conflicted() -> Q:
-    """The score's evaluator declared a conflict with the proposal's lead or one of its partners."""
-    declared = models.ConflictOfInterest.objects.filter(evaluator=OuterRef("evaluator"))
-    lead = declared.filter(organisation=OuterRef("proposal__alliance__lead"))
-    partners = models.ProposalPartner.objects.filter(
-        proposal=OuterRef("proposal"),
-        organisation__in=models.ConflictOfInterest.objects.filter(evaluator=OuterRef(OuterRef("evaluator"))).values(
-            "organisation"
-        ),
-    )
-    return Q(Exists(lead)) | Q(Exists(partners))
-
-
 def score_change(user: Any) -> Q:
-    """Own scores on submitted proposals of the evaluator's call, while scoring is open, without conflicts."""
+    """Own scores, as ``score_set`` allows them: a submitted proposal that is not inadmissible, of the
+    evaluator's call under evaluation, on that call's criterion, without a conflict of interest."""
     if not _signed_in(user):
         return NOTHING
-    scorable = models.Score.objects.filter(
-        evaluator__user=user,
-        evaluator__call=F("proposal__call"),
-        criterion__call=F("proposal__call"),
-        proposal__status=ProposalStatus.SUBMITTED,
-        proposal__call__status__in=SCORING_STATUSES,
-    ).exclude(_conflicted())
+    scorable = (
+        models.Score.objects.filter(
+            evaluator__user=user,
+            evaluator__call=F("proposal__call"),
+            criterion__call=F("proposal__call"),
+            proposal__status=ProposalStatus.SUBMITTED,
+            proposal__call__status=CallStatus.EVALUATION,
+        )
+        .exclude(proposal__admissibility=Admissibility.NOT_ADMISSIBLE)
+        .exclude(models.Score.conflicted())
+    )
     return Q(pk__in=scorable.values("pk"))
 
 
@@ -194,8 +188,11 @@ def conflict_view(user: Any) -> Q:
     return q | Q(evaluator__call__network__in=nets) if nets else q
 
 
-def conflict_change(user: Any) -> Q:
-    return _under("evaluator", evaluator_own(user))
+def conflict_withdraw(user: Any) -> Q:
+    """A declaration in force is withdrawn only by the coordinators of the call's network (with a reason);
+    the evaluator who made it cannot take it back."""
+    nets = _networks(user)
+    return Q(evaluator__call__network__in=nets, withdrawn_at__isnull=True) if nets else NOTHING
 
 
 # --- projects ----------------------------------------------------------------------------------
@@ -342,7 +339,7 @@ for _part in (models.ProposalAction, models.ProposalPartner, models.ProposalBudg
 register(models.Score, Policy(view=score_view, add=is_evaluator, change=score_change, delete=score_change))
 register(
     models.ConflictOfInterest,
-    Policy(view=conflict_view, add=is_evaluator, change=conflict_change, delete=conflict_change),
+    Policy(view=conflict_view, add=is_evaluator, change=_no_one, delete=_no_one, extra={"withdraw": conflict_withdraw}),
 )
 register(models.Ranking, Policy(add=_never, change=_no_one, delete=_no_one))
 

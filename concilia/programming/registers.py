@@ -19,9 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from concilia.core.api import ObjectViewSet
 from concilia.core.permissions import can, restrict
 from concilia.core.registry import MENU, Action, Register, Related, register
+from concilia.core.writers import ReadOnly
 from concilia.programming import filtersets, forms, models, tables
 from concilia.programming.api import serializers
 from concilia.programming.choices import CallStatus
+from concilia.programming.writers import ConflictWriter, ProposalPartWriter, ProposalWriter, ScoreWriter
 
 
 def _part(model: Any, slug: str, **extra: Any) -> Register:
@@ -244,7 +246,9 @@ calls = register(
         detail_fields=["code", "kind", "publisher", "network", "plan", "budget_line", "objections_days", "summary"],
     )
 )
-call_events = _part(models.CallEvent, "eventi-bando", select_related=("call", "by"), form=None, history=False)
+call_events = _part(
+    models.CallEvent, "eventi-bando", select_related=("call", "by"), form=None, history=False, writer=ReadOnly()
+)
 call_events.extra["viewset"] = read_only_viewset(call_events)
 criteria = _part(models.EvaluationCriterion, "criteri", select_related=("call",), api_slug="criteria")
 
@@ -284,6 +288,7 @@ proposals = register(
         table=tables.ProposalTable,
         serializer=serializers.ProposalSerializer,
         form=forms.ProposalForm,
+        writer=ProposalWriter(),
         select_related=("call", "alliance"),
         detail_template="programming/proposal_detail.html",
         context=_proposal_context,
@@ -315,15 +320,32 @@ proposals = register(
         ),
     )
 )
-proposal_actions = _part(models.ProposalAction, "azioni-proposte", select_related=("proposal",))
-proposal_partners = _part(models.ProposalPartner, "partner-proposte", select_related=("proposal", "organisation"))
-proposal_budget_lines = _part(models.ProposalBudgetLine, "bilanci-proposte", select_related=("proposal",))
-scores = _part(models.Score, "punteggi", select_related=("proposal", "criterion", "evaluator__user", "evaluator__call"))
+proposal_actions = _part(
+    models.ProposalAction, "azioni-proposte", select_related=("proposal",), writer=ProposalPartWriter()
+)
+proposal_partners = _part(
+    models.ProposalPartner,
+    "partner-proposte",
+    select_related=("proposal", "organisation"),
+    writer=ProposalPartWriter(),
+)
+proposal_budget_lines = _part(
+    models.ProposalBudgetLine, "bilanci-proposte", select_related=("proposal",), writer=ProposalPartWriter()
+)
+scores = _part(
+    models.Score,
+    "punteggi",
+    select_related=("proposal", "criterion", "evaluator__user", "evaluator__call"),
+    writer=ScoreWriter(),
+)
 conflicts = _part(
     models.ConflictOfInterest,
     "conflitti-interesse",
-    select_related=("evaluator__user", "evaluator__call", "organisation"),
+    select_related=("evaluator__user", "evaluator__call", "organisation", "withdrawn_by"),
     api_slug="conflicts",
+    writer=ConflictWriter(),
+    detail_fields=["evaluator", "organisation", "note", "withdrawn_at", "withdrawn_by", "withdrawal_reason"],
+    actions=[Action(_("Withdraw the declaration"), "programming:conflict_withdraw", permission="withdraw")],
 )
 rankings = register(
     Register(
@@ -332,6 +354,7 @@ rankings = register(
         filterset=filtersets.RankingFilterSet,
         table=tables.RankingTable,
         serializer=serializers.RankingSerializer,
+        writer=ReadOnly(),
         select_related=("call",),
         history=False,
         detail_template="programming/ranking_detail.html",

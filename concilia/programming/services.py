@@ -32,7 +32,7 @@ from concilia.allocation.explain import ranking_data
 from concilia.allocation.types import Application
 from concilia.core import clock
 from concilia.core.permissions import scope_of
-from concilia.core.services import lock, object_save
+from concilia.core.services import lock, object_delete, object_save
 from concilia.network.models import Alliance, Organisation
 from concilia.programming import budget
 from concilia.programming.choices import (
@@ -102,7 +102,8 @@ def _require_coordinator(call: Call, by: Any) -> None:
 def _is_lead_of(organisation_id: int | None, by: Any) -> bool:
     if by is None:
         return True
-    return organisation_id is not None and organisation_id in scope_of(by).lead_organisation_ids
+    scope = scope_of(by)
+    return scope.is_admin or (organisation_id is not None and organisation_id in scope.lead_organisation_ids)
 
 
 def _require_lead(alliance: Alliance, by: Any) -> None:
@@ -300,6 +301,32 @@ def proposal_budget_line_add(
     )
 
 
+def proposal_delete(*, proposal: Proposal, by: Any) -> None:
+    """The lead deletes a draft (a submitted proposal is withdrawn instead: it keeps its protocol number)."""
+    _require_draft(proposal, by)
+    with transaction.atomic():
+        for item in (*proposal.actions.all(), *proposal.partners.all(), *proposal.budget_lines.all()):
+            item.delete()
+        object_delete(instance=proposal, by=by)
+
+
+def proposal_item_save(*, item: ProposalAction | ProposalPartner | ProposalBudgetLine, by: Any) -> Any:
+    """Add or change an action, partner or budget line of a draft (moved, both proposals must be drafts)."""
+    proposal = Proposal.objects.select_related("alliance").get(pk=item.proposal_id)
+    _require_draft(proposal, by)
+    if item.pk is not None:
+        before = type(item).objects.select_related("proposal__alliance").get(pk=item.pk)
+        if before.proposal_id != item.proposal_id:
+            _require_draft(before.proposal, by)
+        if (
+            isinstance(before, ProposalPartner)
+            and before.organisation_id == before.proposal.alliance.lead_id
+            and (before.organisation_id, before.proposal_id) != (item.organisation_id, item.proposal_id)  # type: ignore[union-attr]
+        ):
+            raise ValidationError(_("The lead of the alliance cannot be removed from its proposal."))
+    return object_save(instance=item, by=by)
+
+
 def proposal_item_remove(*, item: ProposalAction | ProposalPartner | ProposalBudgetLine, by: Any) -> None:
     """Remove an action, partner or budget line from a draft (the lead itself stays)."""
     _require_draft(item.proposal, by)
@@ -414,7 +441,8 @@ def proposals_fields(proposals: Iterable[Proposal]) -> dict[int, dict[str, Any]]
         partners[pid].add(org)
     scores: dict[int, dict[str, int]] = defaultdict(dict)
     for row in (
-        Score.objects.filter(proposal_id__in=ids)
+        Score.objects.exclude(Score.conflicted())  # a score given under a conflict does not count
+        .filter(proposal_id__in=ids)
         .order_by()
         .values("proposal_id", "criterion__code")
         .annotate(total=Sum("points"), n=Count("evaluator_id", distinct=True))
@@ -523,16 +551,59 @@ def evaluator_assign(*, call: Call, user: Any, by: Any) -> Evaluator:
 
 
 def conflict_declare(*, evaluator: Evaluator, organisation: Organisation, note: str, by: Any) -> ConflictOfInterest:
-    """The evaluator (or a coordinator) records a tie to an organisation."""
+    """The evaluator (or a coordinator) records a tie to an organisation.
+
+    A withdrawn declaration for the same organisation is put back in force (its history keeps both).
+    """
     if by is not None and getattr(by, "pk", None) != evaluator.user_id:
         _require_coordinator(evaluator.call, by)
-    return object_save(instance=ConflictOfInterest(evaluator=evaluator, organisation=organisation, note=note), by=by)
+    with transaction.atomic():
+        existing = (
+            ConflictOfInterest.objects.select_for_update()
+            .filter(evaluator=evaluator, organisation=organisation)
+            .first()
+        )
+        if existing is None:
+            return object_save(
+                instance=ConflictOfInterest(evaluator=evaluator, organisation=organisation, note=note), by=by
+            )
+        if existing.withdrawn_at is None:
+            raise ValidationError(_("This conflict is already declared."))
+        existing.withdrawn_at, existing.withdrawn_by, existing.withdrawal_reason = None, None, ""
+        existing.note = note or existing.note
+        return object_save(instance=existing, by=by, reason=_("Declared again"))
+
+
+def conflict_withdraw(
+    *, conflict: ConflictOfInterest, reason: str, by: Any, now: dt.datetime | None = None
+) -> ConflictOfInterest:
+    """A coordinator of the call's network withdraws a declaration, saying why; it stays, withdrawn, in history.
+
+    The evaluator who declared it cannot: a tie, once declared, is not taken back by the person tied.
+    """
+    if by is None or (getattr(by, "pk", None) == conflict.evaluator.user_id and not scope_of(by).is_admin):
+        raise PermissionDenied(_("Only a coordinator of the call's network may withdraw a declaration."))
+    _require_coordinator(conflict.evaluator.call, by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the declaration is withdrawn.")})
+    with transaction.atomic():
+        conflict = relock(conflict)
+        if conflict.withdrawn_at is not None:
+            raise ValidationError(_("This declaration is already withdrawn."))
+        conflict.withdrawn_at = now or clock.now()
+        conflict.withdrawn_by = by
+        conflict.withdrawal_reason = reason
+        return object_save(instance=conflict, by=by, reason=reason)
 
 
 def conflicting_organisations(evaluator: Evaluator, proposal: Proposal) -> set[int]:
-    """Organisations of ``proposal`` (lead and partners) the evaluator is tied to, by declaration or by a role."""
+    """Organisations of ``proposal`` (lead and partners) the evaluator is tied to, by declaration or by a role.
+
+    The same rule, as a query over scores, is :meth:`Score.conflicted`.
+    """
     involved = {proposal.alliance.lead_id, *proposal.partners.values_list("organisation_id", flat=True)}
-    declared = set(evaluator.conflicts.values_list("organisation_id", flat=True))
+    declared = set(evaluator.conflicts.filter(withdrawn_at__isnull=True).values_list("organisation_id", flat=True))
     roles = set(
         RoleAssignment.objects.filter(user_id=evaluator.user_id, organisation__isnull=False).values_list(
             "organisation_id", flat=True

@@ -153,7 +153,7 @@ class ConflictOfInterestTable(tables.Table):
 
     class Meta:
         model = models.ConflictOfInterest
-        fields = ("evaluator", "organisation", "note")
+        fields = ("evaluator", "organisation", "note", "withdrawn_at")
 
 
 class RankingTable(tables.Table):

@@ -21,6 +21,7 @@ urlpatterns = [
     path("rendicontazioni/<int:pk>/presenta/", views.ExpenseReportSubmitView.as_view(), name="expensereport_submit"),
     path("spese/<int:pk>/decidi/", views.ExpenseLineDecideView.as_view(), name="expenseline_decide"),
     path("progetti/<int:pk>/chiudi/", views.ProjectCloseView.as_view(), name="project_close"),
+    path("conflitti-interesse/<int:pk>/ritira/", views.ConflictWithdrawView.as_view(), name="conflict_withdraw"),
 ]
 for _reg in registers("programming"):
     urlpatterns += _reg.urls()

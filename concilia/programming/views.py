@@ -17,13 +17,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from concilia.core.permissions import can, restrict
 from concilia.programming import receipts, services, workflow_forms
-from concilia.programming.models import Call, Evaluator, ExpenseLine, ExpenseReport, Project, Proposal, Score
+from concilia.programming.models import (
+    Call,
+    ConflictOfInterest,
+    Evaluator,
+    ExpenseLine,
+    ExpenseReport,
+    Project,
+    Proposal,
+    Score,
+)
 
 
 class WorkflowStep(LoginRequiredMixin, View, metaclass=ABCMeta):
@@ -321,3 +331,21 @@ class CallRulesPreviewView(WorkflowStep):
                 raise ValidationError([str(m) for m in exc.errors]) from exc
         self.result_context = {"rows": explain.ranking_rows(engine.rank(compiled, applications))}
         return ""
+
+
+class ConflictWithdrawView(WorkflowStep):
+    model = ConflictOfInterest
+    title = gettext_lazy("Withdraw the declaration of conflict of interest")
+    intro = gettext_lazy(
+        "Only a coordinator of the call's network withdraws a declaration. It stays in the register, "
+        "withdrawn, with your reason; the evaluator may then score the organisation's proposals."
+    )
+    button = gettext_lazy("Withdraw")
+    form_class = workflow_forms.WithdrawalForm
+
+    def perform(self, form: forms.Form) -> str:
+        services.conflict_withdraw(conflict=self.object, reason=form.cleaned_data["reason"], by=self.request.user)
+        return _("Declaration withdrawn.")
+
+    def success_url(self) -> str:
+        return reverse("programming:conflictofinterest_detail", args=[self.object.pk])

@@ -91,3 +91,11 @@ class RulesPreviewForm(forms.Form):
             "Nothing is saved."
         ),
     )
+
+
+class WithdrawalForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Recorded in the declaration's history, with your name and the time."),
+    )

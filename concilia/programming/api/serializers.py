@@ -129,7 +129,11 @@ class ConflictOfInterestSerializer(ObjectSerializer):
 
     class Meta:
         model = models.ConflictOfInterest
-        fields = ["id", "url", "evaluator", "organisation", "organisation_name", "note"]
+        fields = [
+            "id", "url", "evaluator", "organisation", "organisation_name", "note",
+            "withdrawn_at", "withdrawn_by", "withdrawal_reason",
+        ]  # fmt: skip
+        read_only_fields = ["withdrawn_at", "withdrawn_by", "withdrawal_reason"]
 
 
 class RankingSerializer(serializers.ModelSerializer):

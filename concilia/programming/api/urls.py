@@ -20,5 +20,6 @@ urlpatterns = [
     path("expensereports/<int:pk>/submit/", w.ExpenseReportSubmitEndpoint.as_view(), name="api-expensereport-submit"),
     path("expenselines/<int:pk>/decide/", w.ExpenseLineDecideEndpoint.as_view(), name="api-expenseline-decide"),
     path("projects/<int:pk>/close/", w.ProjectCloseEndpoint.as_view(), name="api-project-close"),
+    path("conflicts/<int:pk>/withdraw/", w.ConflictWithdrawEndpoint.as_view(), name="api-conflict-withdraw"),
     path("<str:level>/<int:pk>/budget/", w.BudgetEndpoint.as_view(), name="api-budget"),
 ]

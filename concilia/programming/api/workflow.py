@@ -25,6 +25,7 @@ from concilia.programming import budget, receipts, services
 from concilia.programming.choices import CallStatus, RankingStatus
 from concilia.programming.models import (
     Call,
+    ConflictOfInterest,
     EvaluationCriterion,
     Evaluator,
     ExpenseLine,
@@ -166,6 +167,22 @@ class ProposalWithdrawEndpoint(WorkflowEndpoint):
     def perform(self, obj: Proposal, data: dict[str, Any], request: Request) -> dict[str, Any]:
         p = services.proposal_withdraw(proposal=obj, by=request.user)
         return {"id": p.pk, "status": p.status}
+
+
+class WithdrawalInput(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+@extend_schema(request=WithdrawalInput, responses={200: dict}, tags=["programming workflow"])
+class ConflictWithdrawEndpoint(WorkflowEndpoint):
+    """A coordinator of the call's network withdraws a declaration of conflict of interest, with a reason."""
+
+    model = ConflictOfInterest
+    input = WithdrawalInput
+
+    def perform(self, obj: ConflictOfInterest, data: dict[str, Any], request: Request) -> dict[str, Any]:
+        c = services.conflict_withdraw(conflict=obj, reason=data["reason"], by=request.user)
+        return {"id": c.pk, "withdrawn_at": c.withdrawn_at, "withdrawal_reason": c.withdrawal_reason}
 
 
 @extend_schema(request=AdmissibilityInput, responses={200: dict}, tags=["programming workflow"])

@@ -107,7 +107,7 @@ def test_a_lead_cannot_edit_a_submitted_proposal(world: Any) -> None:
     action = {"proposal": proposal.pk, "kind": "training", "title": "Azione tardiva", "budget_cents": 0}
     assert lead.post(page("proposalaction_add"), action).status_code == 400
     api = lead.post(f"{API}/proposalactions/", json.dumps(action), content_type="application/json")
-    assert api.status_code == 403
+    assert api.status_code == 400  # the service: only a draft changes
     # then nothing changed
     proposal.refresh_from_db()
     assert proposal.title != "Titolo cambiato"
@@ -278,7 +278,8 @@ def test_scores_are_given_only_while_the_call_is_evaluated(world: Any) -> None:
     proposal = pf.proposal(world, call_=ev.call, status=ProposalStatus.SUBMITTED)
     data = {"proposal": proposal.pk, "evaluator": ev.pk, "criterion": pf.criterion(world, ev.call).pk, "points": 5}
     response = client(ev.user).post(f"{API}/scores/", json.dumps(data), content_type="application/json")
-    assert response.status_code == 403
+    assert response.status_code == 400  # score_set: "only while the call is under evaluation"
+    assert not models.Score.objects.exists()
 
 
 # --- projects ----------------------------------------------------------------------------------

@@ -218,6 +218,7 @@ SPECS = [
         edit=("comment", "Rete solida e ben distribuita"),
         marker=lambda o: o.comment,
         public=False,
+        can_delete=set(),  # a score is corrected, never deleted (ScoreWriter)
     ),
     battery.RegisterSpec(
         register=registers.conflicts,
@@ -227,9 +228,12 @@ SPECS = [
             "organisation": f.OrganisationFactory(),
             "note": "Socio della cooperativa",
         },  # fmt: skip
-        edit=("note", "Consulente del comune capofila"),
         marker=lambda o: o.note,
         public=False,
+        # A declaration is neither edited nor deleted, not even by the admin: a coordinator withdraws it
+        # with a reason (ConflictWriter; test_security.py).
+        can_change=set(),
+        can_delete=set(),
     ),
     battery.RegisterSpec(
         register=registers.rankings,
