@@ -12,8 +12,7 @@ from rest_framework import exceptions, serializers, viewsets
 
 from concilia.core.api_permissions import RegisterPermission
 from concilia.core.permissions import restrict
-from concilia.core.registry import Register
-from concilia.core.writers import Writer
+from concilia.core.registry import Register, writer_for
 
 __all__ = ["ObjectSerializer", "ObjectViewSet", "RegisterPermission"]
 
@@ -45,12 +44,8 @@ class ObjectSerializer(serializers.ModelSerializer):
                 m2m[f.name] = validated_data.pop(f.name)
         for key, value in validated_data.items():
             setattr(instance, key, value)
-        from concilia.core.registry import register_for
-
-        reg = register_for(type(instance))
-        writer = reg.writer if reg is not None else Writer()
         try:
-            return writer.save(instance=instance, by=self.context["request"].user, m2m=m2m)
+            return writer_for(type(instance)).save(instance=instance, by=self.context["request"].user, m2m=m2m)
         except DjangoValidationError as exc:
             raise _drf_error(exc) from exc
         except DjangoPermissionDenied as exc:

@@ -61,11 +61,9 @@ class BaseResource(resources.ModelResource):
         A row that names a record the user may not change (another organisation's tax code) is an
         error of that row, and the import, all or nothing, changes nothing.
         """
-        from concilia.core.registry import register_for
-        from concilia.core.writers import Writer
+        from concilia.core.registry import writer_for
 
-        reg = register_for(type(instance))
-        writer = reg.writer if reg is not None else Writer()
+        writer = writer_for(type(instance))
         if is_create:
             writer.create(instance=instance, by=self.user)
         else:

@@ -146,6 +146,12 @@ def register_for(model: type[models.Model]) -> Register | None:
     return _REGISTERS.get(model)
 
 
+def writer_for(model: type[models.Model]) -> Writer:
+    """The writer of ``model``'s register (the default policy-checking writer if it has none)."""
+    reg = _REGISTERS.get(model)
+    return reg.writer if reg is not None else Writer()
+
+
 def detail_url(obj: models.Model) -> str | None:
     """The detail page of ``obj`` if its model is registered, else ``None``."""
     reg = register_for(type(obj))

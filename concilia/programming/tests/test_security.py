@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
 from concilia.accounts.choices import Role
 from concilia.accounts.models import RoleAssignment
@@ -19,25 +18,15 @@ from concilia.core.testing import factories as f
 from concilia.programming import models, services
 from concilia.programming.choices import Admissibility, CallStatus, PartnerRole, ProposalStatus
 from concilia.programming.tests import register_factories as pf
+from concilia.programming.tests.test_permissions import client, page
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(pf.URLCONF)]
 
 API = "/api/programming"
 
 
-def client(user: Any = None) -> Client:
-    c = Client()
-    if user is not None:
-        c.force_login(user)
-    return c
-
-
 def post_json(c: Client, url: str, data: dict[str, Any]) -> Any:
     return c.post(url, json.dumps(data), content_type="application/json")
-
-
-def page(name: str, *args: Any) -> str:
-    return reverse(f"programming:{name}", args=args)
 
 
 def scoring(world: Any, **proposal: Any) -> tuple[models.Evaluator, models.Proposal, models.EvaluationCriterion]:
