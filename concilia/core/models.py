@@ -5,12 +5,23 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from concilia.core import clock
+
+# The largest amount of money any record may hold: one hundred billion euros, in cents. Far above any
+# plan, and low enough that the sum of a million such amounts still fits a 64-bit integer.
+MAX_CENTS = 10**13
+
+
+class CentsField(models.PositiveBigIntegerField):
+    """An amount of money in euro cents (never negative, at most :data:`MAX_CENTS`)."""
+
+    default_validators = [MaxValueValidator(MAX_CENTS)]
 
 
 class RestrictedQuerySet(models.QuerySet):

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -187,6 +188,11 @@ class BookingForm(forms.Form):
         return dt.datetime.fromisoformat(self.cleaned_data["slot"])
 
 
+# A period's days lie within these: a year 1 or 9999 would overflow the day arithmetic.
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2199, 12, 31)
+
+
 class StatisticsForm(forms.Form):
     """The period of the statistics page: ``?from=YYYY-MM-DD&to=YYYY-MM-DD`` (default: the last twelve months)."""
 
@@ -197,6 +203,7 @@ class StatisticsForm(forms.Form):
                 label=label,
                 required=False,
                 widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+                validators=[MinValueValidator(FIRST_DAY), MaxValueValidator(LAST_DAY)],
             )
 
     def period(self) -> tuple[dt.date, dt.date]:

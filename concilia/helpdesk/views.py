@@ -199,7 +199,7 @@ def statistics(request: HttpRequest, pk: int) -> HttpResponse:
         "sections": sections,
         "exports": [(fmt.upper(), "?" + urllib.parse.urlencode({**query, "_export": fmt})) for fmt in ("csv", "xlsx")],
     }
-    return render(request, "helpdesk/statistics.html", context)
+    return render(request, "helpdesk/statistics.html", context, status=400 if form.errors else 200)
 
 
 class AppointmentStatusForm(forms.Form):

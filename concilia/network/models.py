@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from concilia.core.models import BaseModel, ValidityMixin
+from concilia.core.models import BaseModel, CentsField, ValidityMixin
 from concilia.network import validators
 from concilia.network.choices import (
     ENTERPRISE_KINDS,
@@ -58,8 +58,8 @@ class Organisation(ValidityMixin, BaseModel):
         _("VAT number"), max_length=11, blank=True, db_index=True, validators=[validators.validate_vat_number]
     )
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
-    turnover_cents = models.PositiveBigIntegerField(_("annual turnover (cents)"), null=True, blank=True)
-    balance_sheet_cents = models.PositiveBigIntegerField(_("balance-sheet total (cents)"), null=True, blank=True)
+    turnover_cents = CentsField(_("annual turnover (cents)"), null=True, blank=True)
+    balance_sheet_cents = CentsField(_("balance-sheet total (cents)"), null=True, blank=True)
     size_class = models.CharField(_("size class"), max_length=10, choices=SizeClass.choices, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=5, blank=True)

@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from concilia.core.models import BaseModel
+from concilia.core.models import BaseModel, CentsField
 from concilia.programming.choices import (
     ActionKind,
     Admissibility,
@@ -90,7 +90,7 @@ class FundingSource(BaseModel):
         related_name="+",
         verbose_name=_("funder"),
     )
-    amount_cents = models.PositiveBigIntegerField(_("amount (cents)"))
+    amount_cents = CentsField(_("amount (cents)"))
     act = models.CharField(_("act"), max_length=160, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
@@ -109,7 +109,7 @@ class BudgetLine(BaseModel):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="budget_lines", verbose_name=_("plan"))
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=200)
-    amount_cents = models.PositiveBigIntegerField(_("amount (cents)"))
+    amount_cents = CentsField(_("amount (cents)"))
 
     class Meta:
         ordering = ["plan", "code"]
@@ -153,8 +153,8 @@ class Call(BaseModel):
     summary = models.TextField(_("summary"), blank=True)
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
-    budget_cents = models.PositiveBigIntegerField(_("budget (cents)"))
-    max_grant_cents = models.PositiveBigIntegerField(_("maximum grant (cents)"), null=True, blank=True)
+    budget_cents = CentsField(_("budget (cents)"))
+    max_grant_cents = CentsField(_("maximum grant (cents)"), null=True, blank=True)
     min_cofinancing_percent = models.PositiveSmallIntegerField(
         _("minimum co-financing (%)"), default=0, validators=[MaxValueValidator(100)]
     )
@@ -282,7 +282,7 @@ class Proposal(BaseModel):
     )
     title = models.CharField(_("title"), max_length=255)
     summary = models.TextField(_("summary"), blank=True)
-    requested_cents = models.PositiveBigIntegerField(_("grant requested (cents)"), default=0)
+    requested_cents = CentsField(_("grant requested (cents)"), default=0)
     status = models.CharField(
         _("status"), max_length=12, choices=ProposalStatus.choices, default=ProposalStatus.DRAFT, editable=False
     )
@@ -353,7 +353,7 @@ class ActionBase(BaseModel):
     description = models.TextField(_("description"), blank=True)
     starts_on = models.DateField(_("start"), null=True, blank=True)
     ends_on = models.DateField(_("end"), null=True, blank=True)
-    budget_cents = models.PositiveBigIntegerField(_("budget (cents)"), default=0)
+    budget_cents = CentsField(_("budget (cents)"), default=0)
 
     class Meta:
         abstract = True
@@ -366,7 +366,7 @@ class PartnerBase(BaseModel):
     """An organisation taking part in a proposal or a project, with its role and co-financing."""
 
     role = models.CharField(_("role"), max_length=12, choices=PartnerRole.choices, default=PartnerRole.PARTNER)
-    cofinancing_cents = models.PositiveBigIntegerField(_("co-financing (cents)"), default=0)
+    cofinancing_cents = CentsField(_("co-financing (cents)"), default=0)
 
     class Meta:
         abstract = True
@@ -417,7 +417,7 @@ class ProposalBudgetLine(BaseModel):
     )
     category = models.CharField(_("category"), max_length=16, choices=BudgetCategory.choices)
     description = models.CharField(_("description"), max_length=255, blank=True)
-    amount_cents = models.PositiveBigIntegerField(_("amount (cents)"))
+    amount_cents = CentsField(_("amount (cents)"))
 
     class Meta:
         ordering = ["proposal", "category", "pk"]
@@ -654,9 +654,9 @@ class Project(BaseModel):
     summary = models.TextField(_("summary"), blank=True)
     starts_on = models.DateField(_("start"), null=True, blank=True)
     ends_on = models.DateField(_("end"), null=True, blank=True)
-    granted_cents = models.PositiveBigIntegerField(_("grant (cents)"), default=0)
-    cofinancing_cents = models.PositiveBigIntegerField(_("co-financing (cents)"), default=0)
-    returned_cents = models.PositiveBigIntegerField(_("returned to the plan (cents)"), default=0, editable=False)
+    granted_cents = CentsField(_("grant (cents)"), default=0)
+    cofinancing_cents = CentsField(_("co-financing (cents)"), default=0)
+    returned_cents = CentsField(_("returned to the plan (cents)"), default=0, editable=False)
     status = models.CharField(_("status"), max_length=12, choices=ProjectStatus.choices, default=ProjectStatus.PLANNED)
     predecessors = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="successors", verbose_name=_("follows")
@@ -745,8 +745,8 @@ class ExpenseLine(BaseModel):
     report = models.ForeignKey(ExpenseReport, on_delete=models.CASCADE, related_name="lines", verbose_name=_("report"))
     category = models.CharField(_("category"), max_length=16, choices=BudgetCategory.choices)
     description = models.CharField(_("description"), max_length=255)
-    amount_cents = models.PositiveBigIntegerField(_("amount claimed (cents)"))
-    approved_cents = models.PositiveBigIntegerField(_("amount approved (cents)"), null=True, blank=True, editable=False)
+    amount_cents = CentsField(_("amount claimed (cents)"))
+    approved_cents = CentsField(_("amount approved (cents)"), null=True, blank=True, editable=False)
     decision_reason = models.TextField(_("reason"), blank=True, editable=False)
     document = models.FileField(_("document"), upload_to="expenses/%Y/", blank=True)
 

@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from concilia.core.models import BaseModel, ValidityMixin, ValidityQuerySet
+from concilia.core.models import BaseModel, CentsField, ValidityMixin, ValidityQuerySet
 from concilia.services.choices import (
     DEFAULT_AGES,
     ELDERLY_KINDS,
@@ -303,10 +303,10 @@ class Fee(BaseModel):
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="fees", verbose_name=_("service"))
     label = models.CharField(_("label"), max_length=120, blank=True)
-    amount_cents = models.PositiveIntegerField(_("amount (cents)"))
+    amount_cents = CentsField(_("amount (cents)"))
     unit = models.CharField(_("unit"), max_length=10, choices=PriceUnit.choices, default=PriceUnit.MONTH)
-    isee_min_cents = models.PositiveIntegerField(_("ISEE from (cents)"), null=True, blank=True)
-    isee_max_cents = models.PositiveIntegerField(_("ISEE up to (cents)"), null=True, blank=True)
+    isee_min_cents = CentsField(_("ISEE from (cents)"), null=True, blank=True)
+    isee_max_cents = CentsField(_("ISEE up to (cents)"), null=True, blank=True)
 
     class Meta:
         ordering = ["service", "isee_min_cents", "amount_cents"]
@@ -346,9 +346,9 @@ class Offer(BaseModel):
     min_age_months = models.PositiveSmallIntegerField(_("minimum age (months)"), null=True, blank=True)
     max_age_months = models.PositiveSmallIntegerField(_("maximum age (months)"), null=True, blank=True)
     capacity = models.PositiveIntegerField(_("places"))
-    price_cents = models.PositiveIntegerField(_("price (cents)"), default=0)
+    price_cents = CentsField(_("price (cents)"), default=0)
     price_unit = models.CharField(_("price unit"), max_length=10, choices=PriceUnit.choices, default=PriceUnit.MONTH)
-    weekly_cents = models.PositiveIntegerField(_("price per week (cents)"), default=0, editable=False, db_index=True)
+    weekly_cents = CentsField(_("price per week (cents)"), default=0, editable=False, db_index=True)
 
     class Meta:
         ordering = ["service", "start_time", "pk"]
