@@ -3,11 +3,8 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-
-from concilia.accounts.forms import LoginForm
 
 urlpatterns = [
     path("", include("concilia.portal.urls")),
@@ -22,8 +19,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The console's start-up script is served as a file (?script), not inline: the CSP allows no inline script.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
-    path("accesso/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
-    path("uscita/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("concilia.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -89,3 +89,18 @@ class ValidityMixin(models.Model):
             name=name,
             violation_error_message=_("The end date cannot precede the start date."),
         )
+
+
+class RateCounter(models.Model):
+    """A throttle's counter in the embedded default (see ``core.throttling``): hits of one key in a window."""
+
+    key = models.CharField(max_length=100, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

@@ -1,6 +1,7 @@
 """Base settings, read from environment variables with embedded defaults (SQLite, no services)."""
 
 import base64
+import datetime as dt
 import hashlib
 import importlib.util
 from pathlib import Path
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "bootstrap_italia_template",
     "csp",
+    "axes",
     "concilia.core",
     "concilia.accounts",
     "concilia.territory",
@@ -88,9 +90,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
+    # First, as django-axes asks: refuses any login (form, HTTP Basic, admin) while the user is locked out.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -119,12 +125,41 @@ TEMPLATES = [
     },
 ]
 
+# OWASP ASVS 5.0 V6.2: at least 12 characters, any characters, no composition rules, no upper limit
+# below 64 (passphrases welcome), refused when among the 20,000 most common passwords or too close to
+# the user's own name or e-mail.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)  # a reset link works for an hour
+
+# The number of proxies in front of the server that append the client's address to X-Forwarded-For
+# (0: the server faces the clients, REMOTE_ADDR is the client). Throttles and the login lockout read
+# the client's address through ``concilia.core.throttling.client_ip`` with it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Login lockout (django-axes, attempts kept in the database): after 5 failures within 30 minutes for a
+# user name from one address, that pair is refused until 30 minutes have passed since the last failure.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "concilia.core.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "concilia.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "new_password1", "new_password2", "old_password"]
+
+# Throttles (see ``concilia.core.throttling``): per client address, in counters every process shares.
+CONCILIA_THROTTLES = {
+    "login": env.str("THROTTLE_LOGIN", default="30/min"),
+    "password_reset": env.str("THROTTLE_PASSWORD_RESET", default="5/hour"),
+    "registration": env.str("THROTTLE_REGISTRATION", default="10/hour"),
+    "relay": env.str("THROTTLE_RELAY", default="30/hour"),
+    "survey": env.str("THROTTLE_SURVEY", default="600/hour"),
+    "booking": env.str("THROTTLE_BOOKING", default="20/min"),
+}
 
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", _("Italian")), ("en", _("English"))]
@@ -189,7 +224,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "concilia.core.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["concilia.core.api_permissions.RegisterPermission"],
     "DEFAULT_PARSER_CLASSES": [

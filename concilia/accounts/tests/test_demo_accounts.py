@@ -28,6 +28,6 @@ def test_demo_accounts_have_their_scoped_roles(territory_loaded: None) -> None:
     milano = Network.objects.get(name="Rete territoriale per la conciliazione dell'ASL Milano")
     assert can(coordinator, "change", cremona) and not can(coordinator, "change", milano)
     client = Client()
-    assert client.login(username="capofila.cip", password="concilia-demo")
+    assert client.post("/accesso/", {"username": "capofila.cip", "password": "concilia-demo"}).status_code == 302
     assert client.get(f"/rete/alleanze/{cip.pk}/modifica/").status_code == 200
     assert client.get(f"/rete/alleanze/{netco.pk}/modifica/").status_code == 403

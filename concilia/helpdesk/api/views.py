@@ -16,10 +16,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from concilia.core.permissions import can, restrict
+from concilia.core.throttling import api_throttle
 from concilia.helpdesk import selectors, services
 from concilia.helpdesk.api import serializers as s
 from concilia.helpdesk.forms import StatisticsForm
@@ -34,10 +34,8 @@ def _published_desk(pk: int) -> Desk:
     return get_object_or_404(Desk.objects.filter(is_published=True), pk=pk)
 
 
-class BookingThrottle(AnonRateThrottle):
-    """At most a few bookings a minute from one address (the booking page is open to everybody)."""
-
-    rate = "20/min"
+# At most a few bookings a minute from one address (the booking page is open to everybody).
+BookingThrottle = api_throttle("booking")
 
 
 class SlotsEndpoint(APIView):

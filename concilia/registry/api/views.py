@@ -15,10 +15,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from concilia.core import clock
+from concilia.core.throttling import api_throttle
 from concilia.programming.api.workflow import WorkflowEndpoint, _messages
 from concilia.registry import selectors, services
 from concilia.registry.api.serializers import (
@@ -105,8 +105,7 @@ class PublicProfileEndpoint(APIView):
         return Response(PublicBabysitterSerializer(selectors.public_profile(b).as_dict()).data)
 
 
-class ContactThrottle(AnonRateThrottle):
-    rate = "30/hour"
+ContactThrottle = api_throttle("relay")
 
 
 class ContactEndpoint(APIView):
