@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import tablib
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -71,34 +77,119 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
+class TooLarge(ValueError):
+    """The file goes beyond one of the import's bounds (the message says which)."""
+
+
+def import_limits() -> dict[str, int]:
+    """The import's bounds (settings ``CONCILIA_IMPORT_*``), shown on the form and enforced while reading."""
+    return {
+        "megabytes": settings.CONCILIA_IMPORT_MAX_BYTES // (1024 * 1024),
+        "rows": settings.CONCILIA_IMPORT_MAX_ROWS,
+        "columns": settings.CONCILIA_IMPORT_MAX_COLUMNS,
+        "unpacked_megabytes": settings.CONCILIA_IMPORT_MAX_UNPACKED_BYTES // (1024 * 1024),
+    }
+
+
+def _rows_bound(rows: Iterable[Iterable[Any]]) -> Iterator[list[Any]]:
+    """The rows, refused as soon as there are more than the bound (header included) or too many columns."""
+    max_rows = settings.CONCILIA_IMPORT_MAX_ROWS + 1  # the header row
+    max_columns = settings.CONCILIA_IMPORT_MAX_COLUMNS
+    for number, row in enumerate(rows, start=1):
+        if number > max_rows:
+            raise TooLarge(
+                _("The file has more than %(rows)s data rows: split it into smaller files.")
+                % {"rows": settings.CONCILIA_IMPORT_MAX_ROWS}
+            )
+        cells = list(row)
+        while cells and cells[-1] in (None, ""):
+            cells.pop()  # trailing empty cells (spreadsheets pad rows to the widest one)
+        if len(cells) > max_columns:
+            raise TooLarge(_("The file has more than %(columns)s columns.") % {"columns": max_columns})
+        yield cells
+
+
+def read_xlsx(content: bytes) -> tablib.Dataset:
+    """The first sheet of an XLSX file, read row by row (openpyxl's read-only mode), within the bounds.
+
+    An XLSX file is a zip: the sizes its members declare once unpacked are summed before anything is
+    unpacked (Python's zip reader never unpacks more than a member declares), so a zip bomb is refused
+    from its table of contents.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except zipfile.BadZipFile:
+        raise ValidationError(_("The file could not be read as a table.")) from None
+    unpacked = sum(member.file_size for member in archive.infolist())
+    if unpacked > settings.CONCILIA_IMPORT_MAX_UNPACKED_BYTES:
+        raise TooLarge(
+            _("Once unpacked the spreadsheet would take more than %(unpacked_megabytes)s MB: it cannot be imported.")
+            % import_limits()
+        )
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    try:
+        sheet = book.worksheets[0]
+        rows = _rows_bound(sheet.iter_rows(values_only=True))
+        dataset = tablib.Dataset()
+        header = next(rows, None)
+        if header is None:
+            return dataset
+        dataset.headers = [str(h) if h is not None else "" for h in header]
+        width = len(dataset.headers)
+        for row in rows:
+            if not any(cell not in (None, "") for cell in row):
+                continue  # an empty row
+            dataset.append((list(row) + [None] * width)[:width])
+        return dataset
+    finally:
+        book.close()
+
+
+def read_csv(content: bytes) -> tablib.Dataset:
+    """A UTF-8 CSV file (comma or semicolon, as the header row shows), within the bounds."""
+    text = content.decode("utf-8-sig")
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    rows = _rows_bound(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    dataset = tablib.Dataset()
+    header = next(rows, None)
+    if header is None:
+        return dataset
+    dataset.headers = header
+    width = len(header)
+    for row in rows:
+        if not any(row):
+            continue
+        dataset.append((row + [""] * width)[:width])
+    return dataset
 
 
 class ImportForm(forms.Form):
-    """A CSV (UTF-8, comma or semicolon) or XLSX file, read into a ``tablib.Dataset``."""
+    """A CSV (UTF-8, comma or semicolon) or XLSX file, read into a ``tablib.Dataset`` within the bounds."""
 
     file = forms.FileField(
         label=_("File (CSV or XLSX)"),
-        help_text=_("First row: column names. At most 5 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx", "class": "form-control"}),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            _("First row: column names. At most %(megabytes)s MB and %(rows)s rows of data.") % import_limits()
+        )
+
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise ValidationError(_("The file is larger than 5 MB."))
+        if upload.size > settings.CONCILIA_IMPORT_MAX_BYTES:
+            raise ValidationError(_("The file is larger than %(megabytes)s MB.") % import_limits())
         suffix = Path(upload.name).suffix.lower()
+        if suffix not in (".csv", ".xlsx"):
+            raise ValidationError(_("Only .csv and .xlsx files can be imported."))
         content = upload.read()
-        dataset = tablib.Dataset()
         try:
-            if suffix == ".xlsx":
-                dataset.load(content, format="xlsx")
-            elif suffix == ".csv":
-                text = content.decode("utf-8-sig")
-                delimiter = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
-                dataset.load(text, format="csv", delimiter=delimiter)
-            else:
-                raise ValidationError(_("Only .csv and .xlsx files can be imported."))
+            dataset = read_xlsx(content) if suffix == ".xlsx" else read_csv(content)
+        except TooLarge as exc:
+            raise ValidationError(str(exc)) from None
         except UnicodeDecodeError:
             raise ValidationError(_("The CSV file must be encoded in UTF-8.")) from None
         except ValidationError:

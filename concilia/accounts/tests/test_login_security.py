@@ -133,9 +133,7 @@ def test_changing_the_password_asks_for_the_old_one(person: User) -> None:
     client = Client()
     client.force_login(person)
     new = "un'altra frase lunga per il nuovo accesso"
-    wrong = client.post(
-        "/account/password/", {"old_password": "sbagliata", "new_password1": new, "new_password2": new}
-    )
+    wrong = client.post("/account/password/", {"old_password": "sbagliata", "new_password1": new, "new_password2": new})
     assert wrong.status_code == 200
     person.refresh_from_db()
     assert person.check_password(PASSWORD)

@@ -35,9 +35,7 @@ def test_statistics_for_a_period_beyond_the_calendar_is_a_400_with_the_reason(wo
 
 def test_json_nested_deeper_than_python_decodes_is_a_400() -> None:
     body = "[" * 100_000 + "]" * 100_000
-    response = Client(raise_request_exception=False).post(
-        "/api/services/plan/", body, content_type="application/json"
-    )
+    response = Client(raise_request_exception=False).post("/api/services/plan/", body, content_type="application/json")
     assert response.status_code == 400
     assert "nested" in response.json()["detail"]
 
