@@ -2,9 +2,10 @@
 
 Runs after the network, accounts and programming demos (organisations, alliances and the Net & Co
 project are found by name). Idempotent: every record is found by its natural key and saved only when
-a value differs; example responses are generated (with a fixed random seed, through
-:func:`~concilia.workplace.services.response_submit`) only for an invitation that has none, so what
-demo users answer is never touched. The invitation tokens are fixed in the YAML, so the Coop
+a value differs; example responses are generated (with a fixed random seed, each with a personal
+code issued for it, through :func:`~concilia.workplace.services.response_submit`) only for an
+invitation that has none, so what demo users answer is never touched. Example responses loaded before
+personal codes existed get a used code each, so that they still count. The invitation tokens are fixed in the YAML, so the Coop
 Lombardia link shown on its invitation page survives reloads.
 """
 
@@ -26,7 +27,18 @@ from concilia.network.models import Alliance, Organisation
 from concilia.programming.models import Project
 from concilia.workplace import services
 from concilia.workplace.choices import QuestionKind, SurveyStatus
-from concilia.workplace.models import CompanyMeasure, Invitation, Measure, Question, Response, Survey
+from concilia.workplace.models import (
+    CompanyMeasure,
+    Invitation,
+    Measure,
+    Question,
+    RespondentToken,
+    Response,
+    Survey,
+    code_digest,
+    new_respondent_code,
+    normalise_code,
+)
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "demo.yaml"
 
@@ -164,13 +176,28 @@ def _survey(s: dict[str, Any], template: Survey, today: dt.date, counts: Counter
         if wanted and not invitation.responses.exists() and survey.status == SurveyStatus.OPEN:
             rng = random.Random(f"{survey.title}/{org.name}")  # noqa: S311 - fixed seed: the same examples each time
             questions = list(Question.objects.filter(survey=survey).order_by("position"))
-            for _i in range(wanted):
+            codes = services.respondent_tokens_issue(invitation=invitation, count=wanted, by=None)
+            for code in codes:
                 response = services.response_submit(
-                    token=invitation.token, data=_example_answers(questions, rng), today=survey.opens_on or today
+                    token=invitation.token,
+                    code=code,
+                    data=_example_answers(questions, rng),
+                    today=survey.opens_on or today,
                 )
                 Response.objects.filter(pk=response.pk).update(is_example=True)
                 counts["response.created"] += 1
+                counts["respondenttoken.created"] += 1
+        _codes_for_old_examples(invitation, counts)
     return survey
+
+
+def _codes_for_old_examples(invitation: Invitation, counts: Counter) -> None:
+    """A used personal code for each example response generated before codes existed (no one holds it)."""
+    for response in invitation.responses.filter(is_example=True, token__isnull=True):
+        digest = code_digest(normalise_code(new_respondent_code()) or "")
+        token = RespondentToken.objects.create(invitation=invitation, digest=digest, used_on=response.submitted_on)
+        Response.objects.filter(pk=response.pk).update(token=token)
+        counts["respondenttoken.created"] += 1
 
 
 def _example_answers(questions: list[Question], rng: random.Random) -> dict[str, Any]:

@@ -104,3 +104,25 @@ class FromTemplateForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     pass
+
+
+class PersonalLinksForm(forms.Form):
+    count = forms.IntegerField(
+        label=_("How many personal links"),
+        min_value=1,
+        max_value=models.MAX_CODES_PER_BATCH,
+        initial=20,
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    )
+    format = forms.ChoiceField(
+        label=_("File format"),
+        choices=[("xlsx", "XLSX"), ("csv", "CSV")],
+        initial="xlsx",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from django.utils.translation import gettext
+
+        super().__init__(*args, **kwargs)
+        self.fields["count"].help_text = gettext("At most %(max)s at a time.") % {"max": models.MAX_CODES_PER_BATCH}

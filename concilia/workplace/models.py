@@ -7,6 +7,7 @@ response cannot be tied to the person who gave it.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 from decimal import Decimal, InvalidOperation
@@ -19,6 +20,7 @@ from django.db.models import F, Q
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from concilia.core import clock
 from concilia.core.models import BaseModel, RestrictedQuerySet
 from concilia.workplace.choices import (
     CHOICE_KINDS,
@@ -37,6 +39,36 @@ def new_token() -> str:
         token = secrets.token_urlsafe(16)
         if not token.isdigit():
             return token
+
+
+# Personal codes: Crockford's base32 (no I, L, O, U), 16 characters = 80 random bits, shown in groups of 4.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 16
+MAX_CODES_PER_BATCH = 500
+_CODE_LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+def new_respondent_code() -> str:
+    """A personal code such as ``7KQ2-M9XD-H4TB-W1RZ``: unguessable, yet typeable from paper."""
+    return format_code("".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH)))
+
+
+def format_code(normalised: str) -> str:
+    """``7KQ2M9XDH4TBW1RZ`` as ``7KQ2-M9XD-H4TB-W1RZ``."""
+    return "-".join(normalised[i : i + 4] for i in range(0, len(normalised), 4))
+
+
+def normalise_code(value: str) -> str | None:
+    """The 16 characters of a personal code as typed (any case, dashes, spaces, O for 0); ``None`` if it cannot be one."""
+    raw = re.sub(r"[\s-]", "", str(value or "")).upper().translate(_CODE_LOOKALIKES)
+    if len(raw) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in raw):
+        return None
+    return raw
+
+
+def code_digest(normalised: str) -> str:
+    """What is stored of a personal code: its SHA-256 (the code has 80 random bits: no salt or slow hash needed)."""
+    return hashlib.sha256(normalised.encode("ascii")).hexdigest()
 
 
 class Measure(BaseModel):
@@ -428,12 +460,58 @@ class Invitation(BaseModel):
             raise ValidationError({"survey": _("Templates are not answered: create a survey from the template.")})
 
 
+class RespondentToken(models.Model):
+    """A personal, single-use code of an invitation: one code, one response.
+
+    The organisation's HR (or the survey's managers) issues codes in batches and hands them out; the
+    code itself is shown once, in the downloaded list, and only its digest is kept, so that nobody
+    reading the database can answer with it. Not a :class:`~concilia.core.models.BaseModel`: a code has
+    no history and names nobody, neither who issued it nor who used it; ``used_on`` is only the day.
+    """
+
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.CASCADE, related_name="respondent_tokens", verbose_name=_("invitation")
+    )
+    digest = models.CharField(_("digest of the code"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
+    used_on = models.DateField(_("used on"), null=True, blank=True, editable=False)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["invitation", "pk"]
+        verbose_name = _("personal code")
+        verbose_name_plural = _("personal codes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["digest"],
+                name="workplace_respondenttoken_unique_digest",
+                violation_error_message=_("This personal code already exists."),
+            )
+        ]
+        indexes = [models.Index(fields=["invitation", "used_on"], name="workplace_token_usage")]
+
+    def __str__(self) -> str:
+        return f"{_('personal code')} {self.pk}"
+
+
 class Response(models.Model):
-    """One anonymous filled-in questionnaire: the invitation it came through and the day, nothing else."""
+    """One anonymous filled-in questionnaire: the invitation and the personal code it came through and the
+    day, nothing else. The code (single use, naming nobody) is kept only so that the threshold counts
+    distinct codes, not rows."""
 
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses", verbose_name=_("survey"))
     invitation = models.ForeignKey(
         Invitation, on_delete=models.PROTECT, related_name="responses", verbose_name=_("invitation")
+    )
+    token = models.ForeignKey(
+        RespondentToken,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responses",
+        verbose_name=_("personal code"),
+        help_text=_("Empty only for responses given before personal codes existed: they are not counted."),
     )
     submitted_on = models.DateField(_("submitted on"))
     is_example = models.BooleanField(_("example record"), default=False)
@@ -445,6 +523,13 @@ class Response(models.Model):
         verbose_name = _("response")
         verbose_name_plural = _("responses")
         indexes = [models.Index(fields=["survey", "invitation"], name="workplace_response_scope")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["token"],
+                name="workplace_response_token_once",
+                violation_error_message=_("This personal link has already been used."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{_('response')} {self.pk}"

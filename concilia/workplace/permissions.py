@@ -9,6 +9,9 @@
   organisation (company HR, alliance lead) and by the coordinators of its network; the company HR of
   an invited organisation sees the survey and its own invitation link; an alliance lead sees the
   surveys that invited its partners; templates are seen by every signed-in user with a role;
+- the personal codes of an invitation (one answer each) are issued by the users of the invited
+  organisation (its company HR, or its alliance lead users) and by the survey's managers; nobody
+  lists them: each code is shown once, in the list downloaded when it is issued;
 - responses are never listed: results are aggregates, by :mod:`concilia.workplace.selectors`.
 """
 
@@ -161,6 +164,17 @@ def invitation_change(user: Any) -> Q:
     return _under_survey(survey_manage(user))
 
 
+def invitation_issue_codes(user: Any) -> Q:
+    """Invitations whose personal codes the user may issue: its own organisation's, and those of the surveys it manages."""
+    if not _signed_in(user):
+        return NOTHING
+    q = _under_survey(survey_manage(user))
+    own = own_organisations(user)
+    if own:
+        q |= Q(organisation__in=own)
+    return q
+
+
 register(models.Measure, Policy())
 register(
     models.CompanyMeasure,
@@ -189,8 +203,15 @@ register(
 )
 register(
     models.Invitation,
-    Policy(view=invitation_view, add=_has_role, change=invitation_change, delete=invitation_change),
+    Policy(
+        view=invitation_view,
+        add=_has_role,
+        change=invitation_change,
+        delete=invitation_change,
+        extra={"issue_codes": invitation_issue_codes},
+    ),
 )
-# Responses and answers are never listed to anyone: only the selectors' aggregates are shown.
+# Personal codes, responses and answers are never listed to anyone: only the selectors' aggregates are shown.
+register(models.RespondentToken, Policy(view=lambda u: NOTHING, add=lambda u: False))
 register(models.Response, Policy(view=lambda u: NOTHING, add=lambda u: False))
 register(models.Answer, Policy(view=lambda u: NOTHING, add=lambda u: False))

@@ -85,7 +85,7 @@ def _survey_context(obj: models.Survey, request: HttpRequest) -> dict[str, Any]:
             {"invitation": inv, "link": request.build_absolute_uri(reverse("workplace:answer", args=[inv.token]))}
             for inv in selectors.invitations_of(user, obj)
         ],
-        "response_count": obj.responses.count() if manage else None,
+        "response_count": selectors.response_count(survey=obj) if manage else None,
         "invitation_add_url": _add("invitation", "survey")(obj) if manage and not obj.is_template else None,
     }
 
@@ -132,9 +132,14 @@ def _invitation_context(obj: models.Invitation, request: HttpRequest) -> dict[st
     user = request.user
     scope = selectors.Scope("organisation", obj.organisation)
     may_results = selectors.may_see_results(user, obj.survey, scope)
+    closed = obj.survey.status == SurveyStatus.CLOSED
     return {
         "answer_link": link,
-        "responses": obj.responses.count(),
+        "codes": selectors.codes_summary(obj),
+        "codes_url": reverse("workplace:invitation_codes", args=[obj.pk])
+        if not closed and can(user, "issue_codes", obj)
+        else None,
+        "responses": selectors.response_count(invitation=obj),
         "min_responses": selectors.MIN_RESPONSES,
         "results_url": reverse("workplace:survey_results", args=[obj.survey_id])
         + f"?organisation={obj.organisation_id}"

@@ -2,7 +2,8 @@
 
 The users of the owner organisation and the company HR of every invited organisation (those with an
 e-mail address) are told once per survey, with the number of responses so far and, for the invited,
-their own link. ``Survey.reminder_sent_on`` records the sending, so a second call sends nothing.
+the page of their invitation, where they generate personal links (the invitation link alone accepts
+no answers). ``Survey.reminder_sent_on`` records the sending, so a second call sends nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from concilia.accounts.choices import Role
 from concilia.accounts.models import User
 from concilia.workplace.choices import SurveyStatus
 from concilia.workplace.models import Survey
+from concilia.workplace.selectors import response_count
 
 DAYS_BEFORE = 2
 
@@ -52,16 +54,17 @@ def send_due(*, today: dt.date) -> int:
                 }
                 owners = _emails(survey.owner_id, Role.COMPANY_HR, Role.ALLIANCE_LEAD) if survey.owner_id else []
                 if owners:
-                    body = _("Responses so far: %(count)s.") % {"count": survey.responses.count()}
+                    body = _("Responses so far: %(count)s.") % {"count": response_count(survey=survey)}
                     sent += send_mail(subject, body, None, owners)
                 for invitation in survey.invitations.all():
                     recipients = _emails(invitation.organisation_id, Role.COMPANY_HR)
                     if not recipients:
                         continue
-                    link = base + reverse("workplace:answer", args=[invitation.token])
-                    body = _("Remind your colleagues that they can still answer, anonymously, at %(link)s") % {
-                        "link": link
-                    }
+                    link = base + reverse("workplace:invitation_detail", args=[invitation.pk])
+                    body = _(
+                        "Remind your colleagues who received a personal link that they can still answer, "
+                        "anonymously. More personal links can be generated at %(link)s"
+                    ) % {"link": link}
                     sent += send_mail(subject, body, None, recipients)
                 Survey.objects.filter(pk=survey.pk).update(reminder_sent_on=today)
     return sent

@@ -2,7 +2,10 @@
 
 A scope is the whole survey, one organisation (its invitation), an alliance (the invitations of its
 lead and partners) or a network (the invitations of its members and of its alliances' partners).
-A scope with fewer than :data:`MIN_RESPONSES` responses shows no figures at all, on the pages, in the
+A response counts only through the personal code it used up: every count here (responses of a
+scope, of an organisation, kept by a filter, answering a question) counts distinct codes, never rows,
+and a response without a code (given before codes existed) counts for nothing and adds no figure.
+A scope with fewer than :data:`MIN_RESPONSES` responses shows no figures at all, free texts included, on the pages, in the
 API and in the exports alike; so does an aggregate scope whose organisations below the threshold add
 up to fewer than :data:`MIN_RESPONSES` (they could be found by subtracting the others' results); a filter on one answer is refused when it, or what it leaves out of the
 scope, would isolate fewer than :data:`MIN_RESPONSES` people.
@@ -14,6 +17,7 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
+import tablib
 from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -21,7 +25,16 @@ from django.utils.translation import gettext as _
 from concilia.core.permissions import can, scope_of
 from concilia.network.models import Alliance, Network, Organisation
 from concilia.workplace.choices import CHOICE_KINDS, QuestionKind, SurveyStatus
-from concilia.workplace.models import Answer, CompanyMeasure, Invitation, Measure, Question, Response, Survey
+from concilia.workplace.models import (
+    Answer,
+    CompanyMeasure,
+    Invitation,
+    Measure,
+    Question,
+    RespondentToken,
+    Response,
+    Survey,
+)
 from concilia.workplace.permissions import (
     alliance_organisations,
     led_alliances,
@@ -127,12 +140,32 @@ def result_scopes(user: Any, survey: Survey) -> list[Scope]:
     return scopes
 
 
+def counted_responses() -> QuerySet:
+    """The responses that count: those given with a personal code."""
+    return Response.objects.filter(token__isnull=False)
+
+
+def respondents(responses: QuerySet) -> int:
+    """How many distinct personal codes ``responses`` were given with: the number the threshold compares."""
+    return int(responses.filter(token__isnull=False).aggregate(n=Count("token", distinct=True))["n"] or 0)
+
+
 def responses_in(survey: Survey, scope: Scope) -> QuerySet:
-    qs = Response.objects.filter(survey=survey)
+    qs = counted_responses().filter(survey=survey)
     orgs = scope.organisation_ids()
     if orgs is not None:
         qs = qs.filter(invitation__organisation__in=orgs)
     return qs
+
+
+def response_count(*, survey: Survey | None = None, invitation: Invitation | None = None) -> int:
+    """The responses of a survey or of one invitation, as the threshold counts them (for pages and reminders)."""
+    qs = counted_responses()
+    if survey is not None:
+        qs = qs.filter(survey=survey)
+    if invitation is not None:
+        qs = qs.filter(invitation=invitation)
+    return respondents(qs)
 
 
 # --- results -----------------------------------------------------------------------------------
@@ -148,7 +181,8 @@ class QuestionResult:
     """Scales and numbers: mean, and for numbers min, median, max."""
     texts: list[str] = field(default_factory=list)
     withheld: bool = False
-    """Fewer than :data:`MIN_RESPONSES` answered it (a question shown on a condition): only the count."""
+    """Fewer than :data:`MIN_RESPONSES` answered it (a question shown on a condition, a free text few
+    wrote): only the count, no figure and no text."""
 
 
 @dataclass
@@ -183,7 +217,7 @@ class Results:
                 **({"withheld": True} if r.withheld else {}),
                 **({"rows": r.rows} if r.rows else {}),
                 **({"stats": r.stats} if r.stats else {}),
-                **({"texts": r.texts} if r.question.kind == QuestionKind.TEXT else {}),
+                **({"texts": r.texts} if r.question.kind == QuestionKind.TEXT and not r.withheld else {}),
             }
             for r in self.questions
         ]
@@ -205,13 +239,17 @@ def survey_results(*, survey: Survey, scope: Scope, filter_question: str = "", f
     reason as ``message``) when it keeps, or leaves out, between 1 and ``MIN_RESPONSES - 1`` responses.
     """
     responses = responses_in(survey, scope)
-    total = responses.count()
+    total = respondents(responses)
     if total < MIN_RESPONSES:
         return Results(survey, scope, total, False, below_threshold_message(total))
     if scope.kind != "organisation":
         # Organisations' own results are shown from 5 responses: if those below 5 add up to 1-4, the
         # aggregate minus the shown organisations would single them out, so the aggregate is withheld.
-        per_org = responses.values("invitation__organisation").annotate(n=Count("pk")).values_list("n", flat=True)
+        per_org = (
+            responses.values("invitation__organisation")
+            .annotate(n=Count("token", distinct=True))
+            .values_list("n", flat=True)
+        )
         small = sum(n for n in per_org if 0 < n < MIN_RESPONSES)
         if 0 < small < MIN_RESPONSES:
             message = _(
@@ -226,7 +264,7 @@ def survey_results(*, survey: Survey, scope: Scope, filter_question: str = "", f
             raise Http404
         filter_label = f"{question.text}: {question.label_of(filter_value)}"
         filtered = responses.filter(answers__question=question, answers__choice=filter_value)
-        kept = filtered.count()
+        kept = respondents(filtered)
         if kept < MIN_RESPONSES or 0 < total - kept < MIN_RESPONSES:
             message = _(
                 "This filter is not allowed: it would single out fewer than %(min)s people. No figures are shown."
@@ -237,13 +275,13 @@ def survey_results(*, survey: Survey, scope: Scope, filter_question: str = "", f
     answers = Answer.objects.filter(response__in=ids)
     questions = list(survey.questions.order_by("position"))
     answered = dict(
-        answers.values("question").annotate(n=Count("response", distinct=True)).values_list("question", "n")
+        answers.values("question").annotate(n=Count("response__token", distinct=True)).values_list("question", "n")
     )
     choice_counts: dict[tuple[int, str], int] = {
         (q, c): n
         for q, c, n in answers.exclude(choice="")
         .values("question", "choice")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("response__token", distinct=True))
         .values_list("question", "choice", "n")
     }
     numbers: dict[int, list[int]] = {}
@@ -257,7 +295,8 @@ def survey_results(*, survey: Survey, scope: Scope, filter_question: str = "", f
         n = answered.get(q.pk, 0)
         result = QuestionResult(question=q, answered=n)
         if 0 < n < MIN_RESPONSES:
-            result.withheld = True  # e.g. a question shown only to who gave an answer few others gave
+            result.withheld = True  # e.g. a question shown only to who gave an answer few others gave, or
+            # a free text only a few wrote: its texts are never read, let alone shown
         elif q.kind in CHOICE_KINDS:
             result.rows = [
                 {"code": code, "label": label, "count": choice_counts.get((q.pk, code), 0),
@@ -321,8 +360,9 @@ def results_table(results: Results) -> tuple[list[str], list[list[Any]]]:
             rows.append([q.code, q.text, row["label"], row["count"], row["percent"]])
         for key, value in r.stats.items():
             rows.append([q.code, q.text, stat_names[key], value, ""])
-        for text in r.texts:
-            rows.append([q.code, q.text, text, "", ""])
+        if not r.withheld:
+            for text in r.texts:
+                rows.append([q.code, q.text, text, "", ""])
     return headers, rows
 
 
@@ -366,3 +406,26 @@ def open_surveys_for(user: Any) -> QuerySet:
 def invitations_of(user: Any, survey: Survey) -> list[Invitation]:
     """The invitations of ``survey`` the user may see (its own organisation's, or all for a manager)."""
     return list(Invitation.objects.restrict(user, "view").filter(survey=survey).select_related("organisation"))
+
+
+# --- personal codes ----------------------------------------------------------------------------
+
+
+def codes_summary(invitation: Invitation) -> dict[str, int]:
+    """How many personal codes of the invitation were issued, used and are still unused."""
+    tokens = RespondentToken.objects.filter(invitation=invitation)
+    issued = tokens.count()
+    used = tokens.filter(used_on__isnull=False).count()
+    return {"issued": issued, "used": used, "unused": issued - used}
+
+
+def personal_links_table(invitation: Invitation, codes: list[str], url_of: Any) -> tablib.Dataset:
+    """The list handed out to the workers: one personal code and its link per row (``url_of(path)`` makes it absolute)."""
+    from django.urls import reverse
+
+    data = tablib.Dataset(
+        headers=[_("Number"), _("Personal code"), _("Personal link")], title=_("Personal links")[:31]
+    )
+    for i, code in enumerate(codes, start=1):
+        data.append([i, code, url_of(reverse("workplace:answer_personal", args=[invitation.token, code]))])
+    return data

@@ -1,18 +1,22 @@
-"""Writes of the workplace app: measures adopted, surveys from templates, opening and closing, answers.
+"""Writes of the workplace app: measures adopted, surveys from templates, opening and closing, personal
+codes, answers.
 
 Every function is keyword-only, validates (``full_clean``), runs in one transaction and changes
 nothing when it raises. ``response_submit`` is the one path an answer takes, from the public page
-and from the API alike: it keeps no user, no address and no time of day.
+and from the API alike: it uses up one personal code and keeps no user, no address and no time of day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -21,9 +25,24 @@ from concilia.core.permissions import can
 from concilia.core.services import object_save, object_save_checked
 from concilia.network.models import Organisation
 from concilia.workplace.choices import CHOICE_KINDS, QuestionKind, SurveyStatus
-from concilia.workplace.models import Answer, CompanyMeasure, Invitation, Question, Response, Survey
+from concilia.workplace.models import (
+    MAX_CODES_PER_BATCH,
+    Answer,
+    CompanyMeasure,
+    Invitation,
+    Question,
+    RespondentToken,
+    Response,
+    Survey,
+    code_digest,
+    new_respondent_code,
+    normalise_code,
+)
 
 MAX_TEXT = 2000
+CODES_RETENTION_DAYS = 90
+"""Default of ``settings.WORKPLACE_CODES_RETENTION_DAYS``: days after a survey's closing day before its unused
+codes are deleted (and its used ones can no longer be matched to the list handed out)."""
 QUESTION_FIELDS = (
     "position", "code", "text", "help", "kind", "required", "options", "scale_min", "scale_max",
     "scale_min_label", "scale_max_label", "number_min", "number_max", "condition_operator", "condition_value",
@@ -120,6 +139,97 @@ def invitation_create(*, survey: Survey, organisation: Organisation, by: Any) ->
     return object_save(instance=invitation, by=by)
 
 
+# --- personal codes ----------------------------------------------------------------------------
+
+
+def respondent_tokens_issue(*, invitation: Invitation, count: Any, by: Any) -> list[str]:
+    """Issue ``count`` new single-use personal codes for ``invitation``; return them in clear.
+
+    This is the only time the codes are seen: only their digests are stored. Allowed to the invited
+    organisation's users and the survey's managers (``by=None`` is a system load, the demo), on a
+    survey that is a draft or open, at most :data:`MAX_CODES_PER_BATCH` at a time. The batch is
+    recorded in the invitation's history (who, when, how many), not on the codes.
+    """
+    if by is not None and not can(by, "issue_codes", invitation):
+        raise PermissionDenied(_("You are not allowed to issue personal links for this invitation."))
+    number = _whole_number(count)
+    if number is None or not 1 <= number <= MAX_CODES_PER_BATCH:
+        raise ValidationError({"count": _("Enter a whole number from 1 to %(max)s.") % {"max": MAX_CODES_PER_BATCH}})
+    with transaction.atomic():
+        survey = Survey.objects.select_for_update().get(pk=invitation.survey_id)
+        if survey.is_template or survey.status == SurveyStatus.CLOSED:
+            raise ValidationError(_("This survey is closed: no more personal links can be issued."), code="closed")
+        codes: list[str] = []
+        digests: set[str] = set()
+        while len(codes) < number:
+            code = new_respondent_code()
+            digest = code_digest(normalise_code(code) or "")
+            if digest not in digests:
+                digests.add(digest)
+                codes.append(code)
+        RespondentToken.objects.bulk_create(
+            [RespondentToken(invitation=invitation, digest=d, created_at=clock.now()) for d in digests]
+        )
+        # The batch in the invitation's history (who, when, how many); the codes name nobody.
+        object_save(instance=Invitation.objects.get(pk=invitation.pk), by=by, reason=f"personal links issued: {number}")
+    return codes
+
+
+def _whole_number(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value).strip() if isinstance(value, str) else ""
+    return int(text) if text.isdecimal() and len(text) <= 6 else None
+
+
+def respondent_token_for(invitation: Invitation, code: str) -> RespondentToken:
+    """The unused personal code ``code`` of ``invitation``; ``ValidationError`` (code ``unknown_code`` or
+    ``used_code``) otherwise. Does not lock: :func:`response_submit` uses the code up atomically."""
+    normalised = normalise_code(code)
+    token = (
+        RespondentToken.objects.filter(invitation=invitation, digest=code_digest(normalised)).first()
+        if normalised
+        else None
+    )
+    if token is None:
+        raise ValidationError(
+            _("This personal link is not valid: check it, or ask who gave it to you for a new one."),
+            code="unknown_code",
+        )
+    if token.used_on is not None:
+        raise ValidationError(
+            _("This personal link has already been used: each personal link accepts one set of answers."),
+            code="used_code",
+        )
+    return token
+
+
+def codes_retention_days() -> int:
+    return int(getattr(settings, "WORKPLACE_CODES_RETENTION_DAYS", CODES_RETENTION_DAYS))
+
+
+def survey_tokens_purge(*, today: dt.date) -> int:
+    """Retention of the personal codes of surveys whose closing day is more than
+    ``settings.WORKPLACE_CODES_RETENTION_DAYS`` (default 90) days before ``today``.
+
+    Their unused codes are deleted (the number is returned); their used codes are kept, for the
+    responses to keep counting as distinct people, but get a random digest, so that the list of codes
+    handed out can no longer be matched to the responses. Responses and answers are not touched.
+    Run it daily; a second run on the same day changes nothing.
+    """
+    cutoff = today - dt.timedelta(days=codes_retention_days())
+    expired = Q(invitation__survey__closes_on__lt=cutoff) & ~Q(invitation__survey__status=SurveyStatus.DRAFT)
+    with transaction.atomic():
+        deleted, _by_model = RespondentToken.objects.filter(expired, used_on__isnull=True).delete()
+        # A real digest is 64 hex digits; "x" and random ones match no code anybody holds.
+        used = RespondentToken.objects.filter(expired, used_on__isnull=False).exclude(digest__startswith="x")
+        for pk in used.values_list("pk", flat=True):
+            RespondentToken.objects.filter(pk=pk).update(digest="x" + secrets.token_hex(31))
+    return deleted
+
+
 # --- answers -----------------------------------------------------------------------------------
 
 
@@ -211,27 +321,43 @@ def clean_answers(questions: list[Question], data: Mapping[str, Any]) -> tuple[d
     return cleaned, errors
 
 
-def response_submit(*, token: str, data: Mapping[str, Any], today: dt.date | None = None) -> Response:
-    """Record one anonymous response through the invitation ``token``.
+def response_submit(
+    *, token: str, code: str, data: Mapping[str, Any], today: dt.date | None = None
+) -> Response:
+    """Record one anonymous response through the invitation ``token`` and the personal ``code``.
 
-    Raises ``Http404`` for an unknown link, ``ValidationError`` (by question code) for a closed
-    survey or invalid answers; nothing is saved then. Only the day is kept, never who or when.
+    Raises ``Http404`` for an unknown invitation link; ``ValidationError`` for a closed survey (code
+    ``closed``), an unknown or used personal code (``unknown_code``, ``used_code``) or invalid answers
+    (by question code); nothing is saved then. The code is used up in the same transaction as the
+    response is saved, by a conditional update (``… WHERE used_on IS NULL``), with the unique code of
+    a response as the backstop: of two submissions with one code, one is refused. Only the day is
+    kept, never who or when.
     """
     today = today or clock.today()
     invitation = invitation_for_answer(token)
     survey = invitation.survey
     if not accepts_answers(survey, today):
-        raise ValidationError(_("This survey is closed: answers are no longer accepted."))
+        raise ValidationError(_("This survey is closed: answers are no longer accepted."), code="closed")
+    respondent = respondent_token_for(invitation, code)
     questions = list(survey.questions.order_by("position"))
     cleaned, errors = clean_answers(questions, data)
     if errors:
         raise ValidationError(errors)
     by_code = {q.code: q for q in questions}
     with transaction.atomic():
-        response = Response.objects.create(survey=survey, invitation=invitation, submitted_on=today)
+        survey = Survey.objects.select_for_update().get(pk=survey.pk)  # closing waits for the answers being saved
+        if not accepts_answers(survey, today):
+            raise ValidationError(_("This survey is closed: answers are no longer accepted."), code="closed")
+        used = RespondentToken.objects.filter(pk=respondent.pk, used_on__isnull=True).update(used_on=today)
+        if used != 1:
+            raise ValidationError(
+                _("This personal link has already been used: each personal link accepts one set of answers."),
+                code="used_code",
+            )
+        response = Response.objects.create(survey=survey, invitation=invitation, token=respondent, submitted_on=today)
         rows: list[Answer] = []
-        for code, value in cleaned.items():
-            q = by_code[code]
+        for code_, value in cleaned.items():
+            q = by_code[code_]
             if q.kind == QuestionKind.MULTIPLE:
                 rows += [Answer(response=response, question=q, choice=v) for v in value]
             elif q.kind == QuestionKind.SINGLE:

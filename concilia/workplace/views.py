@@ -25,7 +25,7 @@ from concilia.network.models import Network
 from concilia.programming.views import WorkflowStep
 from concilia.workplace import forms, selectors, services
 from concilia.workplace.choices import QuestionKind
-from concilia.workplace.models import Invitation, Question, Survey
+from concilia.workplace.models import Invitation, Question, Survey, format_code, normalise_code
 from concilia.workplace.permissions import network_organisations
 
 
@@ -150,7 +150,44 @@ def questionnaire(questions: list[Question], values: dict[str, Any] | None = Non
 
 @method_decorator(never_cache, name="dispatch")
 class AnswerView(View):
-    """The public page through an invitation link: no login, phone-friendly, conditions applied live."""
+    """The public page of an organisation's invitation link: it asks for the personal code.
+
+    The link itself accepts no answers: each answer needs a personal code, used up by it. A worker
+    who has the code on paper types it here and goes on to the personal link's questionnaire.
+    """
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        return code_page(request, services.invitation_for_answer(token))
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        invitation = services.invitation_for_answer(token)
+        if not services.accepts_answers(invitation.survey, clock.today()):
+            return code_page(request, invitation, status=400)
+        code = request.POST.get("code", "")
+        if not code.strip():
+            error = _("Answers are accepted only through a personal link: enter the personal code you received.")
+            return code_page(request, invitation, error=error, status=400)
+        try:
+            services.respondent_token_for(invitation, code)
+        except ValidationError as exc:
+            return code_page(request, invitation, error=" ".join(exc.messages), status=400)
+        url = reverse("workplace:answer_personal", args=[token, format_code(normalise_code(code) or "")])
+        return HttpResponseRedirect(url, status=303)
+
+
+def code_page(request: HttpRequest, invitation: Invitation, *, error: str = "", status: int = 200) -> HttpResponse:
+    ctx = {
+        "survey": invitation.survey,
+        "invitation": invitation,
+        "open": services.accepts_answers(invitation.survey, clock.today()),
+        "code_error": error,
+    }
+    return render(request, "workplace/answer_code.html", ctx, status=status)
+
+
+@method_decorator(never_cache, name="dispatch")
+class PersonalAnswerView(View):
+    """The questionnaire through a personal link: no login, phone-friendly, conditions applied live, one answer."""
 
     template_name = "workplace/answer.html"
 
@@ -169,14 +206,24 @@ class AnswerView(View):
         status = 400 if ctx["errors"] or ctx.get("general_error") else 200
         return render(request, self.template_name, ctx, status=status)
 
-    def get(self, request: HttpRequest, token: str) -> HttpResponse:
-        return self.render_page(request, services.invitation_for_answer(token))
+    def get(self, request: HttpRequest, token: str, code: str) -> HttpResponse:
+        invitation = services.invitation_for_answer(token)
+        if not services.accepts_answers(invitation.survey, clock.today()):
+            return self.render_page(request, invitation)
+        try:
+            services.respondent_token_for(invitation, code)
+        except ValidationError as exc:
+            status = 410 if exc.code == "used_code" else 404
+            return code_page(request, invitation, error=" ".join(exc.messages), status=status)
+        return self.render_page(request, invitation)
 
-    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+    def post(self, request: HttpRequest, token: str, code: str) -> HttpResponse:
         invitation = services.invitation_for_answer(token)
         try:
-            services.response_submit(token=token, data=request.POST)
+            services.response_submit(token=token, code=code, data=request.POST)
         except ValidationError as exc:
+            if not hasattr(exc, "error_dict") and exc.code in ("unknown_code", "used_code"):
+                return code_page(request, invitation, error=" ".join(exc.messages), status=400)
             values = {
                 k: (request.POST.getlist(k) if len(request.POST.getlist(k)) > 1 else request.POST.get(k))
                 for k in request.POST
@@ -192,6 +239,51 @@ class ThanksView(View):
     def get(self, request: HttpRequest, token: str) -> HttpResponse:
         invitation = services.invitation_for_answer(token)
         return render(request, "workplace/thanks.html", {"survey": invitation.survey})
+
+
+class InvitationCodesView(WorkflowStep):
+    """Issue a batch of personal links of an invitation and download them (CSV or XLSX), one per row."""
+
+    model = Invitation
+    title = gettext_lazy("Generate personal links")
+    intro = gettext_lazy(
+        "Each personal link accepts one set of answers, so that nobody can answer twice or on behalf of "
+        "others. Hand one link to each worker (by e-mail, or printed: the page of the invitation link asks "
+        "for the code). The links are shown only in the file downloaded now: keep it. You can generate "
+        "more at any time; those already generated stay valid."
+    )
+    button = gettext_lazy("Generate and download")
+    form_class = forms.PersonalLinksForm
+
+    def load(self, request: HttpRequest, pk: int) -> None:
+        super().load(request, pk)
+        if not can(request.user, "issue_codes", self.object):
+            raise PermissionDenied(_("You are not allowed to issue personal links for this invitation."))
+
+    def perform(self, form: django_forms.Form) -> str:
+        try:
+            codes = services.respondent_tokens_issue(
+                invitation=self.object, count=form.cleaned_data["count"], by=self.request.user
+            )
+        except PermissionDenied as exc:
+            raise ValidationError(str(exc)) from exc
+        self.download = personal_links_download(self.request, self.object, codes, form.cleaned_data["format"])
+        return _("Personal links generated: %(n)s.") % {"n": len(codes)}
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        self.download: HttpResponse | None = None
+        response = super().post(request, pk)
+        return self.download if self.download is not None and response.status_code == 302 else response
+
+
+def personal_links_download(request: HttpRequest, invitation: Invitation, codes: list[str], fmt: str) -> HttpResponse:
+    """The file of a batch of personal links (for the page and the API alike)."""
+    data = selectors.personal_links_table(invitation, codes, request.build_absolute_uri)
+    stamp = clock.today().isoformat()
+    name = f"link-personali-questionario-{invitation.survey_id}-{invitation.organisation_id}-{stamp}.{fmt}"
+    response = dataset_response(data, fmt, name)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class SurveyPreviewView(View):

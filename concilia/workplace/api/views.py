@@ -1,11 +1,14 @@
-"""Endpoints beside the registers: a survey's results (with the threshold) and the anonymous answer."""
+"""Endpoints beside the registers: a survey's results (with the threshold), the anonymous answer through
+a personal link, and the issue of personal links."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, permissions, status
@@ -14,8 +17,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from concilia.core.permissions import restrict
+from concilia.core.throttling import api_throttle
 from concilia.workplace import selectors, services
-from concilia.workplace.models import Survey
+from concilia.workplace.models import Invitation, Survey
+from concilia.workplace.views import personal_links_download
 
 
 class SurveyResultsEndpoint(APIView):
@@ -54,28 +59,74 @@ class SurveyResultsEndpoint(APIView):
         return Response(results.as_dict())
 
 
-class AnswerEndpoint(APIView):
-    """Submit one anonymous response through an invitation token: ``{"<question code>": value, ...}``.
+def _refusal(exc: ValidationError) -> exceptions.APIException:
+    """A service's ``ValidationError`` as the API's 400 (409 for a personal code already used)."""
+    if hasattr(exc, "error_dict"):
+        return exceptions.ValidationError({k: [m for e in v for m in e.messages] for k, v in exc.error_dict.items()})
+    if exc.code == "used_code":
+        conflict = exceptions.APIException({"non_field_errors": exc.messages})
+        conflict.status_code = status.HTTP_409_CONFLICT
+        return conflict
+    return exceptions.ValidationError({"non_field_errors": exc.messages})
 
-    A multiple-choice answer is a list of option codes. Nothing about the sender is recorded.
+
+class AnswerEndpoint(APIView):
+    """Submit one anonymous response through a personal link: ``{"<question code>": value, ...}``.
+
+    ``answer/<invitation token>/<personal code>/``: the code is used up by the response (a second
+    answer with it is refused with 409). The invitation link alone (``answer/<token>/``) accepts no
+    answer. A multiple-choice answer is a list of option codes. Nothing about the sender is recorded.
     """
 
     authentication_classes: list[Any] = []
     permission_classes = [permissions.AllowAny]
+    throttle_classes = [api_throttle("survey")]
 
     @extend_schema(
-        summary="Answer a survey anonymously through an invitation link",
+        summary="Answer a survey anonymously through a personal link (one answer per personal code)",
         request=OpenApiTypes.OBJECT,
-        responses={201: OpenApiTypes.OBJECT},
+        responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 404: None, 409: OpenApiTypes.OBJECT},
     )
-    def post(self, request: Request, token: str) -> Response:
+    def post(self, request: Request, token: str, code: str = "") -> Response:
+        if not code:
+            services.invitation_for_answer(token)  # 404 for an unknown link
+            raise exceptions.ValidationError(
+                {"non_field_errors": [_("Answers are accepted only through a personal link.")]}
+            )
         data = request.data if isinstance(request.data, dict) else {}
         try:
-            services.response_submit(token=token, data=data)
+            services.response_submit(token=token, code=code, data=data)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                detail = {k: [m for e in v for m in e.messages] for k, v in exc.error_dict.items()}
-            else:
-                detail = {"non_field_errors": exc.messages}
-            raise exceptions.ValidationError(detail) from exc
+            raise _refusal(exc) from exc
         return Response({"detail": "ok"}, status=status.HTTP_201_CREATED)
+
+
+class PersonalLinksEndpoint(APIView):
+    """Issue a batch of personal links of an invitation: ``{"count": 1-500, "format": "json"|"csv"|"xlsx"}``.
+
+    The codes are returned only now (JSON, or the same file as the page's download); only their
+    digests are kept. Allowed to the invited organisation's users and the survey's managers.
+    """
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        summary="Issue personal links of an invitation (shown only in this answer)",
+        request=OpenApiTypes.OBJECT,
+        responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 403: None, 404: None},
+    )
+    def post(self, request: Request, pk: int) -> HttpResponse:
+        invitation = get_object_or_404(restrict(Invitation.objects.all(), request.user, "view"), pk=pk)
+        data = request.data if isinstance(request.data, dict) else {}
+        fmt = data.get("format", "json")
+        if fmt not in ("json", "csv", "xlsx"):
+            raise exceptions.ValidationError({"format": [_("Choose json, csv or xlsx.")]})
+        try:
+            codes = services.respondent_tokens_issue(invitation=invitation, count=data.get("count"), by=request.user)
+        except ValidationError as exc:
+            raise _refusal(exc) from exc
+        if fmt != "json":
+            return personal_links_download(request, invitation, codes, fmt)
+        rows = selectors.personal_links_table(invitation, codes, request.build_absolute_uri)
+        links = [{"code": code, "link": link} for _n, code, link in rows]
+        return Response({"count": len(links), "links": links}, status=status.HTTP_201_CREATED)

@@ -51,8 +51,16 @@ def invitation(s: models.Survey, org: Any = None) -> models.Invitation:
 ANSWER = {"figli": "2", "nido": "si", "misure": ["flessibile", "agile"], "difficolta": "4", "note": "Grazie"}
 
 
-def answer_times(inv: models.Invitation, times: int, data: dict[str, Any] | None = None) -> None:
+def codes(inv: models.Invitation, count: int = 1) -> list[str]:
+    """Personal codes of ``inv``, issued as the demo does (no user)."""
     from concilia.workplace import services
 
-    for _ in range(times):
-        services.response_submit(token=inv.token, data=data or ANSWER, today=clock.today())
+    return services.respondent_tokens_issue(invitation=inv, count=count, by=None)
+
+
+def answer_times(inv: models.Invitation, times: int, data: dict[str, Any] | None = None) -> None:
+    """``times`` different people answer, each through a personal link of its own."""
+    from concilia.workplace import services
+
+    for code in codes(inv, times) if times else []:
+        services.response_submit(token=inv.token, code=code, data=data or ANSWER, today=clock.today())

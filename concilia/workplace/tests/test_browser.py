@@ -1,9 +1,11 @@
-"""The done-when flow in headless Chromium: five people answer through the public link, then the
-company's HR sees the charts; axe on the answering page and on the measures page."""
+"""The done-when flow in headless Chromium: the company's HR generates personal links, five people
+answer (one through the organisation's page, typing the code), then the HR sees the charts; axe on the
+code page, the answering page and the measures page."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,10 +35,33 @@ def test_five_people_answer_then_hr_sees_the_charts(browser_page: Any, live_serv
     )
     link = f"{base}/aziende/questionari/{invitation.token}/"
 
+    # the HR generates 5 personal links and downloads them
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{base}/accesso/?next=/aziende/inviti/{invitation.pk}/")
+    page.get_by_label("Nome utente").fill("hr.coop")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/aziende/inviti/{invitation.pk}/")
+    page.locator(f'main a[href$="/inviti/{invitation.pk}/link-personali/"]').click()
+    page.locator("#id_count").fill("5")
+    page.locator("#id_format").select_option("csv")
+    with page.expect_download() as download_info:
+        page.locator("main form button[type=submit]").click()
+    rows = Path(download_info.value.path()).read_text(encoding="utf-8").splitlines()[1:]
+    links = [row.split(",")[2] for row in rows]
+    assert len(links) == 5 and all(x.startswith(link) for x in links)
+
     page.set_viewport_size({"width": 390, "height": 844})  # a phone
     for person in range(5):
         page.context.clear_cookies()
-        page.goto(link)
+        if person == 0:  # the code on paper, typed on the organisation's page
+            page.goto(link)
+            assert_accessible(page)
+            page.locator("#personal-code").fill(links[0].rstrip("/").rsplit("/", 1)[1].replace("-", " ").lower())
+            page.locator("main form button[type=submit]").click()
+            page.wait_for_url(links[0])
+        else:
+            page.goto(links[person])
         nido = page.locator("#q-nido")
         assert nido.is_hidden()  # shown only with children
         page.locator("#figli-input").fill("1" if person % 2 else "0")
@@ -52,6 +77,8 @@ def test_five_people_answer_then_hr_sees_the_charts(browser_page: Any, live_serv
         page.wait_for_url("**/grazie/")
     page.screenshot(path=str(ARTIFACTS / "workplace-2-thanks.png"), full_page=True)
     assert Response.objects.filter(invitation=invitation).count() == 5
+    used_up = page.goto(links[0])
+    assert used_up is not None and used_up.status == 410
 
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{base}/accesso/?next=/aziende/inviti/{invitation.pk}/")

@@ -15,9 +15,18 @@ from concilia.core.testing.demo import demo_loaded
 from concilia.network import demo as network_demo
 from concilia.programming import demo as programming_demo
 from concilia.workplace import demo, selectors
-from concilia.workplace.models import Answer, CompanyMeasure, Invitation, Measure, Question, Response, Survey
+from concilia.workplace.models import (
+    Answer,
+    CompanyMeasure,
+    Invitation,
+    Measure,
+    Question,
+    RespondentToken,
+    Response,
+    Survey,
+)
 
-MODELS = (Measure, CompanyMeasure, Survey, Question, Invitation, Response, Answer)
+MODELS = (Measure, CompanyMeasure, Survey, Question, Invitation, RespondentToken, Response, Answer)
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +69,9 @@ def test_coop_has_no_responses_and_xerox_enough_and_the_coop_link_is_stable(data
     assert coop.token == "demo-coop-lombardia-7Hq2xK"
     assert not coop.responses.exists()
     assert xerox.responses.count() == 12
+    # each example response came through a personal code of its own, used up by it
+    assert xerox.responses.filter(token__invitation=xerox).values("token").distinct().count() == 12
+    assert not xerox.respondent_tokens.filter(used_on__isnull=True).exists()
     assert not selectors.survey_results(
         survey=coop.survey, scope=selectors.Scope("organisation", coop.organisation)
     ).shown
@@ -75,3 +87,18 @@ def test_hr_coop_finds_its_link_on_the_invitation_page(data: demo.DemoResult) ->
     assert coop.token in page
     survey_page = c.get(f"/aziende/questionari/{coop.survey.pk}/").content.decode()
     assert coop.token in survey_page and f"/aziende/inviti/{coop.pk}/" in survey_page
+
+
+def test_example_responses_loaded_before_personal_codes_get_one_each(data: demo.DemoResult) -> None:
+    # given a demo database loaded before personal codes existed: Xerox's example responses have none
+    xerox = Invitation.objects.get(organisation__name="Xerox Italia")
+    scope = selectors.Scope("organisation", xerox.organisation)
+    old = list(xerox.respondent_tokens.values_list("pk", flat=True))
+    Response.objects.filter(invitation=xerox).update(token=None)
+    RespondentToken.objects.filter(pk__in=old).delete()
+    assert not selectors.survey_results(survey=xerox.survey, scope=scope).shown
+    # when the demo is loaded again, then each gets a used code, and the results show again
+    again = demo.load(force=True)
+    assert again.counts == {"respondenttoken.created": 12}
+    assert selectors.survey_results(survey=xerox.survey, scope=scope).count == 12
+    assert not xerox.respondent_tokens.filter(used_on__isnull=True).exists()

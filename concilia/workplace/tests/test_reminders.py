@@ -1,4 +1,4 @@
-"""Closing reminders: sent once to the owner's users and the invited companies' HR."""
+"""Closing reminders: sent once to the owner's users and the invited companies' HR (with their invitation's page)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ def test_closing_reminders_are_sent_once(world: Any, place: Any) -> None:
     assert reminders.send_due(today=today) == 2
     recipients = sorted(r for m in mail.outbox for r in m.to)
     assert recipients == ["capofila@example.org", "hr@example.org"]
-    assert place.invitation.token in next(m.body for m in mail.outbox if m.to == ["hr@example.org"])
+    hr_body = next(m.body for m in mail.outbox if m.to == ["hr@example.org"])
+    # the invitation's page, where personal links are generated; not the link, which accepts no answers
+    assert f"/aziende/inviti/{place.invitation.pk}/" in hr_body and place.invitation.token not in hr_body
     assert reminders.send_due(today=today) == 0
     assert len(mail.outbox) == 2

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from concilia.workplace import selectors, services
-from concilia.workplace.models import Answer, Question, Response
+from concilia.workplace.models import Answer, Question, RespondentToken, Response
 from concilia.workplace.tests import factories as wf
 
 
@@ -45,38 +45,52 @@ def test_a_scale_needs_its_bounds_in_order() -> None:
 
 
 def test_required_answers_are_enforced_and_nothing_is_saved(place: Any) -> None:
+    [code] = wf.codes(place.invitation)
     with pytest.raises(ValidationError) as exc:
-        services.response_submit(token=place.invitation.token, data={"figli": "1"})
+        services.response_submit(token=place.invitation.token, code=code, data={"figli": "1"})
     assert set(exc.value.message_dict) == {"nido", "misure", "difficolta"}
     assert not Response.objects.exists() and not Answer.objects.exists()
+    assert not RespondentToken.objects.filter(used_on__isnull=False).exists()  # the code is still good
 
 
 def test_the_answer_to_a_hidden_question_is_dropped(place: Any) -> None:
     data = {**wf.ANSWER, "figli": "0", "nido": "si"}
-    response = services.response_submit(token=place.invitation.token, data=data)
+    [code] = wf.codes(place.invitation)
+    response = services.response_submit(token=place.invitation.token, code=code, data=data)
     codes = set(response.answers.values_list("question__code", flat=True))
     assert "nido" not in codes and {"figli", "misure", "difficolta", "note"} <= codes
     assert response.answers.filter(question__code="misure").count() == 2
 
 
 def test_out_of_range_and_unknown_options_are_refused(place: Any) -> None:
+    [code] = wf.codes(place.invitation)
     with pytest.raises(ValidationError) as exc:
-        services.response_submit(token=place.invitation.token, data={**wf.ANSWER, "difficolta": "9", "misure": ["x"]})
+        services.response_submit(
+            token=place.invitation.token, code=code, data={**wf.ANSWER, "difficolta": "9", "misure": ["x"]}
+        )
     assert set(exc.value.message_dict) == {"difficolta", "misure"}
 
 
 def test_a_closed_survey_refuses_answers_and_a_bad_token_is_404(place: Any, world: Any) -> None:
+    [code] = wf.codes(place.invitation)
     services.survey_close(survey=place.survey, by=world.lead)
-    with pytest.raises(ValidationError, match="closed"):
-        services.response_submit(token=place.invitation.token, data=wf.ANSWER)
+    with pytest.raises(ValidationError, match="closed") as exc:
+        services.response_submit(token=place.invitation.token, code=code, data=wf.ANSWER)
+    assert exc.value.code == "closed"
     with pytest.raises(Http404):
-        services.response_submit(token="no-such-token", data=wf.ANSWER)
+        services.response_submit(token="no-such-token", code=code, data=wf.ANSWER)
     assert not Response.objects.exists()
+    assert RespondentToken.objects.get().used_on is None
 
 
 def test_a_response_keeps_no_user_no_address_no_time() -> None:
     names = {f.name for f in Response._meta.get_fields()}
-    assert names == {"id", "survey", "invitation", "submitted_on", "is_example", "answers"}
+    assert names == {"id", "survey", "invitation", "token", "submitted_on", "is_example", "answers"}
+    # the personal code names nobody either: neither who issued it nor who used it, and only the day of use
+    assert {f.name for f in RespondentToken._meta.get_fields()} == {
+        "id", "invitation", "digest", "created_at", "used_on", "responses"
+    }  # fmt: skip
+    assert RespondentToken._meta.get_field("used_on").get_internal_type() == "DateField"
     assert isinstance(Response._meta.get_field("submitted_on"), type(Response._meta.get_field("submitted_on")))
     assert Response._meta.get_field("submitted_on").get_internal_type() == "DateField"
     assert not hasattr(Response, "history") and not hasattr(Answer, "history")

@@ -106,40 +106,74 @@ def test_four_responses_no_figures_on_page_api_and_exports_five_show_them(world:
 
 
 def test_the_public_answering_page_needs_no_login_and_records_anonymously(place: Any) -> None:
+    first, second = wf.codes(place.invitation, 2)
     c = client()
+    # the organisation's link asks for the personal code, and accepts no answers by itself
     url = f"/aziende/questionari/{place.invitation.token}/"
-    page = c.get(url)
-    assert page.status_code == 200 and "Quanti figli?" in page.content.decode()
-    r = c.post(url, {"figli": "0", "misure": ["agile"], "difficolta": "2"})
+    page = c.get(url).content.decode()
+    assert 'name="code"' in page and "Quanti figli?" not in page
+    refused = c.post(url, {"figli": "0", "misure": ["agile"], "difficolta": "2"})
+    assert refused.status_code == 400 and "only through a personal link" in refused.content.decode()
+    assert not Response.objects.exists()
+    # a code typed from paper, in lower case and without dashes, leads to the personal link
+    typed = c.post(url, {"code": first.replace("-", "").lower()})
+    assert typed.status_code == 303 and typed["Location"] == f"{url}{first}/"
+    personal = c.get(typed["Location"])
+    assert personal.status_code == 200 and "Quanti figli?" in personal.content.decode()
+    r = c.post(typed["Location"], {"figli": "0", "misure": ["agile"], "difficolta": "2"})
     assert r.status_code == 302 and r["Location"].endswith("/grazie/")
     response = Response.objects.get()
-    assert response.submitted_on == clock.today()
+    assert response.submitted_on == clock.today() and response.token.used_on == clock.today()
     assert c.get(r["Location"]).status_code == 200
-    bad = c.post(url, {"figli": "1"})
+    # the personal link is used up: shown as such, and a second answer through it is refused
+    again = c.get(typed["Location"])
+    assert again.status_code == 410 and "already been used" in again.content.decode()
+    twice = c.post(typed["Location"], {"figli": "0", "misure": ["agile"], "difficolta": "2"})
+    assert twice.status_code == 400 and "already been used" in twice.content.decode()
+    bad = c.post(f"{url}{second}/", {"figli": "1"})
     assert bad.status_code == 400 and "needs an answer" in bad.content.decode()
     assert Response.objects.count() == 1
     assert c.get("/aziende/questionari/not-a-token/").status_code == 404
+    unknown = c.get(f"{url}AAAA-BBBB-CCCC-DDDD/")
+    assert unknown.status_code == 404 and "not valid" in unknown.content.decode()
+    wrong = c.post(url, {"code": "AAAA-BBBB-CCCC-DDDD"})
+    assert wrong.status_code == 400 and "not valid" in wrong.content.decode()
 
 
 def test_a_draft_surveys_link_is_404_and_a_closed_one_says_closed(world: Any, place: Any) -> None:
     draft = wf.survey(world.lead_org, status="draft")
     inv = wf.invitation(draft)
     assert client().get(f"/aziende/questionari/{inv.token}/").status_code == 404
+    [code] = wf.codes(place.invitation)
     place.survey.status = "closed"
     place.survey.save()
     page = client().get(f"/aziende/questionari/{place.invitation.token}/")
     assert page.status_code == 200 and "closed" in page.content.decode()
-    assert client().post(f"/aziende/questionari/{place.invitation.token}/", wf.ANSWER).status_code == 400
+    personal = f"/aziende/questionari/{place.invitation.token}/{code}/"
+    assert "closed" in client().get(personal).content.decode()
+    assert client().post(f"/aziende/questionari/{place.invitation.token}/", {"code": code}).status_code == 400
+    closed = client().post(personal, wf.ANSWER)
+    assert closed.status_code == 400 and "closed" in closed.content.decode()
+    assert not Response.objects.exists()
 
 
 def test_api_answer_endpoint(place: Any) -> None:
+    first, second = wf.codes(place.invitation, 2)
     c = client()
+    answer = {"figli": 1, "nido": "no", "misure": ["banca"], "difficolta": 3}
     url = f"/api/workplace/answer/{place.invitation.token}/"
-    ok = c.post(url, {"figli": 1, "nido": "no", "misure": ["banca"], "difficolta": 3}, content_type="application/json")
+    alone = c.post(url, answer, content_type="application/json")
+    assert alone.status_code == 400 and "personal link" in str(alone.json())
+    ok = c.post(f"{url}{first}/", answer, content_type="application/json")
     assert ok.status_code == 201, ok.content
-    bad = c.post(url, {"figli": 1}, content_type="application/json")
+    used = c.post(f"{url}{first}/", answer, content_type="application/json")
+    assert used.status_code == 409 and "already been used" in str(used.json())
+    bad = c.post(f"{url}{second}/", {"figli": 1}, content_type="application/json")
     assert bad.status_code == 400 and "nido" in bad.json()
+    unknown = c.post(f"{url}AAAA-BBBB-CCCC-DDDD/", answer, content_type="application/json")
+    assert unknown.status_code == 400 and "not valid" in str(unknown.json())
     assert c.post("/api/workplace/answer/nope/", {}, content_type="application/json").status_code == 404
+    assert c.post(f"/api/workplace/answer/nope/{second}/", answer, content_type="application/json").status_code == 404
     assert Response.objects.count() == 1
 
 
