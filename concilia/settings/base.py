@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "concilia.core.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -278,6 +279,12 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 # Security headers, the same in development, in the test suite (its browser tests fail on any
 # violation: concilia.core.testing.csp) and in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Sessions (ASVS V7.3): a login lasts at most SESSION_HOURS (8, a working day), and a session unused
+# for SESSION_IDLE_MINUTES (60) ends (concilia.core.middleware.SessionLifetimeMiddleware renews the
+# expiry of a session in use every five minutes). The cookie is HttpOnly and SameSite=Lax (Django's
+# defaults); Secure in production. A new session key at every login (Django's).
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=60) * 60
+CONCILIA_SESSION_MAX_AGE = env.int("SESSION_HOURS", default=8) * 3600
 X_FRAME_OPTIONS = "DENY"
 # Other sites learn the origin only, never the page (which may hold a search). Not "same-origin":
 # the map's tile server (OpenStreetMap's usage policy) refuses requests without a Referer.

@@ -10,6 +10,7 @@ every environment (Content-Security-Policy, Referrer-Policy, Permissions-Policy)
 
 from concilia.settings.base import *  # noqa: F403
 from concilia.settings.base import env
+from django.core.exceptions import ImproperlyConfigured
 
 # Never from the environment: Django's debug pages list every URL pattern and the settings.
 DEBUG = False
@@ -29,6 +30,13 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
+
+# E-mail through a mail server, always: the console backend of development would print password reset
+# links and personal codes into the server's log. EMAIL_URL (smtp://user:password@host:587 or
+# smtps://…:465) has no default.
+vars().update(env.email_url("EMAIL_URL"))
+if not EMAIL_BACKEND.endswith("smtp.EmailBackend"):  # noqa: F405 - set by the line above
+    raise ImproperlyConfigured("EMAIL_URL must name a mail server (smtp:// or smtps://): mails are never printed.")
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
 
 # Silenced checks, each for its reason:

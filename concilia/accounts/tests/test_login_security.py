@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.test import Client, override_settings
+from django.urls import reverse
 
 from concilia.accounts.models import User
 from concilia.core import clock
@@ -142,3 +143,41 @@ def test_changing_the_password_asks_for_the_old_one(person: User) -> None:
     person.refresh_from_db()
     assert person.check_password(new)
     assert Client().get("/account/password/").status_code == 302  # anonymous: to the login page
+
+
+def test_a_session_unused_for_an_hour_ends_and_one_in_use_lasts_the_working_day(person: User, time_machine: Any) -> None:
+    time_machine.move_to(clock.now(), tick=False)
+    client = Client()
+    assert login(client, PASSWORD).status_code == 302
+    private = "/account/password/"
+    # used every 50 minutes, the session stays open: its expiry is renewed
+    for _step in range(9):  # 7 h 30 after the login
+        time_machine.move_to(clock.now() + dt.timedelta(minutes=50), tick=False)
+        assert client.get(private).status_code == 200
+    # past eight hours after the login it ends, however active, and the page says why
+    time_machine.move_to(clock.now() + dt.timedelta(minutes=31), tick=False)
+    ended = client.get(private, follow=True)
+    assert ended.redirect_chain[-1][0].startswith("/accesso/")
+    assert not logged_in(client)
+    assert "sign in again" in ended.content.decode() or "accedi di nuovo" in ended.content.decode().lower()
+    # a new login starts a new day; an hour and a minute unused then ends it
+    assert login(client, PASSWORD).status_code == 302
+    assert client.get(private).status_code == 200
+    time_machine.move_to(clock.now() + dt.timedelta(minutes=61), tick=False)
+    assert client.get(private).status_code == 302
+    assert not logged_in(client)
+
+
+def test_the_session_key_changes_at_login_and_logout_ends_it_on_the_server(person: User) -> None:
+    client = Client()
+    client.get("/accesso/")
+    client.session.save()
+    before = client.session.session_key
+    assert login(client, PASSWORD).status_code == 302
+    after = client.session.session_key
+    assert after != before
+    stolen = Client()
+    stolen.cookies["sessionid"] = after
+    assert stolen.get("/account/password/").status_code == 200
+    assert client.post(reverse("logout")).status_code == 302
+    assert stolen.get("/account/password/").status_code == 302  # the copied cookie no longer works

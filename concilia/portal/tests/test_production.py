@@ -37,6 +37,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, RequestFactory, override_settings
 from django.urls import Resolver404, resolve, reverse
 
@@ -55,6 +56,7 @@ HOST = "concilia.example.org"
 PRODUCTION_ENV = {
     "SECRET_KEY": secrets.token_urlsafe(64),
     "ALLOWED_HOSTS": f"{HOST},testserver",
+    "EMAIL_URL": "smtp+tls://concilia:made-up@mail.example.org:587",
 }
 # Test values kept over production's: the test database and cache, no e-mail leaving, media in var/.
 KEPT = {"DATABASES", "CACHES", "SECRET_KEY", "EMAIL_BACKEND", "MEDIA_ROOT", "STATIC_ROOT", "PASSWORD_HASHERS"}
@@ -98,6 +100,14 @@ def test_production_settings_are_the_ones_applied(production: dict[str, Any]) ->
     assert settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE
     assert settings.WHITENOISE_USE_FINDERS is False  # the collected files only
     assert (Path(settings.STATIC_ROOT) / "staticfiles.json").exists()
+    assert settings.EMAIL_HOST == "mail.example.org" and settings.EMAIL_USE_TLS
+
+
+@pytest.mark.parametrize("email_url", [None, "consolemail://"])
+def test_production_refuses_to_print_mails(email_url: str | None) -> None:
+    environ = {k: v for k, v in {**PRODUCTION_ENV, "EMAIL_URL": email_url}.items() if v is not None}
+    with mock.patch.dict(os.environ, environ, clear=True), pytest.raises(ImproperlyConfigured):
+        runpy.run_module("concilia.settings.production", run_name="concilia_production")
 
 
 def test_check_deploy_passes(tmp_path: Path) -> None:

@@ -8,6 +8,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("surveys/<int:pk>/results/", views.SurveyResultsEndpoint.as_view(), name="api-survey-results"),
     path("invitations/<int:pk>/personal-links/", views.PersonalLinksEndpoint.as_view(), name="api-personal-links"),
     # The last two carry secrets in the path: the invitation's token, and the personal code.
-    path("answer/<str:token>/", views.AnswerEndpoint.as_view(), name="api-survey-answer"),
+    path("answer/<str:token>/", views.LinkAnswerEndpoint.as_view(), name="api-survey-answer"),
     path("answer/<str:token>/<str:code>/", views.AnswerEndpoint.as_view(), name="api-survey-answer-personal"),
 ]

@@ -83,6 +83,7 @@ class AnswerEndpoint(APIView):
     throttle_classes = [api_throttle("survey")]
 
     @extend_schema(
+        operation_id="workplace_answer_create",
         summary="Answer a survey anonymously through a personal link (one answer per personal code)",
         request=OpenApiTypes.OBJECT,
         responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 404: None, 409: OpenApiTypes.OBJECT},
@@ -99,6 +100,19 @@ class AnswerEndpoint(APIView):
         except ValidationError as exc:
             raise _refusal(exc) from exc
         return Response({"detail": "ok"}, status=status.HTTP_201_CREATED)
+
+
+class LinkAnswerEndpoint(AnswerEndpoint):
+    """``answer/<invitation token>/``: the invitation link alone accepts no answer (400; 404 if unknown)."""
+
+    @extend_schema(
+        operation_id="workplace_answer_without_code",
+        summary="Refused: an answer needs a personal code (answer/<token>/<code>/)",
+        request=OpenApiTypes.OBJECT,
+        responses={400: OpenApiTypes.OBJECT, 404: None},
+    )
+    def post(self, request: Request, token: str, code: str = "") -> Response:
+        return super().post(request, token)
 
 
 class PersonalLinksEndpoint(APIView):
