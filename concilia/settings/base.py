@@ -259,11 +259,15 @@ DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-hover table-sm"}
 JS_DEFAULT_DATE_FORMAT = "dd/MM/yyyy"
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# Every line goes through concilia.core.logs.RedactSecrets: the secrets some addresses carry (booking,
+# survey and password reset links) never reach a log. django.server (runserver's requests) likewise.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "concilia.core.logs.RedactSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
 CONCILIA_REGIONS = env.list("CONCILIA_REGIONS", default=["03"])  # ISTAT codes; 03 = Lombardia
 # The Ministry of Education's school registry read by ``concilia import_schools``: ../shared/data/mim beside the repository.
