@@ -4,6 +4,8 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
 
 
 class _Styled(forms.Form):
@@ -27,3 +29,19 @@ class SetPasswordForm(_Styled, auth_forms.SetPasswordForm):
 
 class PasswordChangeForm(_Styled, auth_forms.PasswordChangeForm):
     pass
+
+
+class PersonDataForm(_Styled):
+    """Whose data to export: an e-mail address, a tax code, or both."""
+
+    email = forms.EmailField(label=_("E-mail address"), required=False)
+    tax_code = forms.CharField(
+        label=_("Tax code"), required=False, min_length=16, max_length=16,
+        validators=[RegexValidator(r"^[A-Za-z0-9]{16}$", _("A tax code has 16 letters and digits."))],
+    )  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("email") and not data.get("tax_code") and not self.errors:
+            raise forms.ValidationError(_("Enter the person's e-mail address or tax code."))
+        return data

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from concilia.accounts.forms import LoginForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from concilia.accounts.views import PersonDataView
 from concilia.core.throttling import throttle
 
 urlpatterns = [
@@ -41,4 +42,5 @@ urlpatterns = [
         name="password_change",
     ),
     path("account/password/fatto/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("account/dati-personali/", PersonDataView.as_view(), name="person_data"),
 ]

@@ -10,3 +10,6 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         import concilia.celery  # noqa: F401  (binds @shared_task to the project's Celery app)
         import concilia.core.tables  # noqa: F401  (registers the date column before any table is defined)
+        from concilia.core import privacy
+
+        privacy.connect()  # deleting a record with personal fields blanks them in its history

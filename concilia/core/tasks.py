@@ -11,3 +11,11 @@ from concilia.core.schedule import send_all
 def send_reminders() -> dict[str, int]:
     """The daily reminders of every app (babysitter listings about to expire, help-desk follow-ups…)."""
     return send_all()
+
+
+@shared_task(name="concilia.apply_retention")
+def apply_retention() -> dict[str, int]:
+    """The nightly retention of personal data (concilia.core.privacy)."""
+    from concilia.core.privacy import apply_retention as apply
+
+    return apply()

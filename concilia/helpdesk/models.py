@@ -199,6 +199,16 @@ class Appointment(BaseModel):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
 
+    anonymised_on = models.DateField(
+        _("personal data removed on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Past its retention period the record keeps only what counts need (concilia.core.privacy)."),
+    )
+
+    personal_fields = ("first_name", "last_name", "email", "phone", "note")
+
     class Meta:
         ordering = ["starts_at", "seat"]
         verbose_name = _("appointment")
@@ -271,6 +281,16 @@ class Case(BaseModel):
     )
     status = models.CharField(_("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN)
 
+    anonymised_on = models.DateField(
+        _("personal data removed on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Past its retention period the record keeps only what counts need (concilia.core.privacy)."),
+    )
+
+    personal_fields = ("first_name", "last_name", "email", "phone", "description")
+
     class Meta:
         ordering = ["-opened_on", "-pk"]
         verbose_name = _("case")
@@ -337,6 +357,8 @@ class Referral(BaseModel):
     )
     other = models.CharField(_("other body"), max_length=200, blank=True, help_text=_("E.g. INPS, a trade union."))
     note = models.TextField(_("note"), blank=True)
+
+    personal_fields = ("note",)
 
     class Meta:
         ordering = ["case", "pk"]

@@ -175,6 +175,8 @@ class Contact(BaseModel):
     is_public = models.BooleanField(_("shown publicly"), default=True)
     source = models.TextField(_("source"), blank=True)
 
+    personal_fields = ("name", "email", "phone", "address")
+
     class Meta:
         ordering = ["organisation__name", "name"]
         verbose_name = _("contact")

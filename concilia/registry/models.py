@@ -156,6 +156,8 @@ class CourseAttendance(BaseModel):
     hours_attended = models.PositiveSmallIntegerField(_("hours attended"))
     exam_passed = models.BooleanField(_("exam passed"), default=False)
 
+    personal_fields = ("tax_code", "first_name", "last_name")
+
     class Meta:
         ordering = ["course", "last_name", "first_name"]
         verbose_name = _("course attendance")
@@ -247,6 +249,30 @@ class Babysitter(BaseModel):
     is_example = models.BooleanField(_("example record"), default=False)
 
     objects = BabysitterQuerySet.as_manager()  # type: ignore[misc]
+
+    anonymised_on = models.DateField(
+        _("personal data removed on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Past its retention period the record keeps only what counts need (concilia.core.privacy)."),
+    )
+
+    personal_fields = (
+        "first_name",
+        "last_name",
+        "tax_code",
+        "birth_date",
+        "email",
+        "phone",
+        "citizenship",
+        "permit_number",
+        "permit_expires_on",
+        "experience",
+        "bio",
+        "status_reason",
+        "declaration_on",
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "pk"]
@@ -375,6 +401,16 @@ class ContactMessage(models.Model):
     message = models.TextField(_("message"), max_length=2000)
     created_at = models.DateTimeField(_("sent at"))
     relayed_at = models.DateTimeField(_("relayed at"), null=True, blank=True)
+
+    anonymised_on = models.DateField(
+        _("personal data removed on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Past its retention period the record keeps only what counts need (concilia.core.privacy)."),
+    )
+
+    personal_fields = ("family_name", "family_email", "family_phone", "message")
 
     class Meta:
         ordering = ["-created_at", "-pk"]

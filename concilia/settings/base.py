@@ -151,6 +151,8 @@ AXES_CLIENT_IP_CALLABLE = "concilia.core.throttling.client_ip"
 AXES_LOCKOUT_CALLABLE = "concilia.accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "new_password1", "new_password2", "old_password"]
+# Its records (AccessAttempt, AccessLog) are the log of logins; it writes no lines with the user name.
+AXES_VERBOSE = False
 
 # Throttles (see ``concilia.core.throttling``): per client address, in counters every process shares.
 CONCILIA_THROTTLES = {
@@ -211,6 +213,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "concilia.send_reminders",
         "schedule": crontab(hour=env.int("REMINDERS_HOUR", default=7), minute=0),
     },
+    "apply-retention": {"task": "concilia.apply_retention", "schedule": crontab(hour=3, minute=30)},
 }
 
 USE_SMTP = env.bool("USE_SMTP", default=False)
@@ -220,11 +223,29 @@ if USE_SMTP:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="concilia@localhost")
+# Retention of personal data (days), applied every day by `concilia apply_retention` (Celery beat:
+# concilia.apply_retention): past it a record's personal fields and their history are blanked, the
+# record itself stays, so counts and statistics do not change. The privacy notices state these.
+CONCILIA_RETENTION_DAYS = {
+    # help-desk appointments: after the appointment's day
+    "helpdesk_appointment": env.int("RETENTION_APPOINTMENT_DAYS", default=90),
+    # help-desk cases: after the case was closed (last change of a closed case)
+    "helpdesk_case": env.int("RETENTION_CASE_DAYS", default=730),
+    # babysitter applications rejected or listings expired: after the last change
+    "registry_babysitter": env.int("RETENTION_BABYSITTER_DAYS", default=365),
+    # messages of families relayed to babysitters: after sending
+    "registry_contact": env.int("RETENTION_CONTACT_DAYS", default=30),
+    # survey personal codes: after the survey's closing day
+    "workplace_codes": env.int("RETENTION_SURVEY_CODES_DAYS", default=90),
+    # login attempts and successful logins recorded by django-axes: after the attempt
+    "login_attempts": env.int("RETENTION_LOGIN_DAYS", default=90),
+}
 # Where links in e-mails sent outside a request (reminders) point.
 CONCILIA_SITE_URL = env.str("CONCILIA_SITE_URL", default="http://127.0.0.1:8000")
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, plus the errors every endpoint answers and the anonymous reads (core/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "concilia.core.schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",

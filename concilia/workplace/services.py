@@ -41,7 +41,7 @@ from concilia.workplace.models import (
 
 MAX_TEXT = 2000
 CODES_RETENTION_DAYS = 90
-"""Default of ``settings.WORKPLACE_CODES_RETENTION_DAYS``: days after a survey's closing day before its unused
+"""Default of ``settings.CONCILIA_RETENTION_DAYS["workplace_codes"]``: days after a survey's closing day before its unused
 codes are deleted (and its used ones can no longer be matched to the list handed out)."""
 QUESTION_FIELDS = (
     "position", "code", "text", "help", "kind", "required", "options", "scale_min", "scale_max",
@@ -207,12 +207,12 @@ def respondent_token_for(invitation: Invitation, code: str) -> RespondentToken:
 
 
 def codes_retention_days() -> int:
-    return int(getattr(settings, "WORKPLACE_CODES_RETENTION_DAYS", CODES_RETENTION_DAYS))
+    return int(settings.CONCILIA_RETENTION_DAYS.get("workplace_codes", CODES_RETENTION_DAYS))
 
 
 def survey_tokens_purge(*, today: dt.date) -> int:
     """Retention of the personal codes of surveys whose closing day is more than
-    ``settings.WORKPLACE_CODES_RETENTION_DAYS`` (default 90) days before ``today``.
+    ``settings.CONCILIA_RETENTION_DAYS["workplace_codes"]`` (default 90) days before ``today``.
 
     Their unused codes are deleted (the number is returned); their used codes are kept, for the
     responses to keep counting as distinct people, but get a random digest, so that the list of codes
