@@ -23,7 +23,9 @@ REDACTED = "[…]"
 SECRET_PARAMETERS = frozenset({"token", "code", "uidb64"})
 
 #: Query parameters whose values are never logged.
-SENSITIVE_PARAMETERS = frozenset({"token", "code", "email", "e-mail", "password", "codice_fiscale", "tax_code"})
+SENSITIVE_PARAMETERS = frozenset(
+    {"token", "code", "email", "e-mail", "password", "codice_fiscale", "tax_code", "isee", "isee_cents"}
+)
 
 _SEGMENT = r"[^/\s?#\"']+"
 # Each: the fixed beginning, then the secret segments (the numeric ids and page names that share

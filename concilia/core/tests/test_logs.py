@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import logging
 import os
 import socket
 import subprocess
@@ -19,7 +18,8 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from concilia.core.logs import REDACTED, SECRET_PARAMETERS, RedactSecrets, redact
+from concilia.core.logs import REDACTED, SECRET_PARAMETERS, redact
+from concilia.core.testing.logs import captured_console
 
 SECRET = "Segreto7Kq2"
 
@@ -62,12 +62,8 @@ def test_sensitive_query_values_are_dropped() -> None:
 
 @pytest.fixture
 def console_output() -> Iterator[io.StringIO]:
-    """What the project's console handler (settings.LOGGING) writes, while the test runs."""
-    handler = next(h for h in logging.getLogger().handlers if any(isinstance(f, RedactSecrets) for f in h.filters))
-    buffer = io.StringIO()
-    previous = handler.setStream(buffer)  # type: ignore[attr-defined]
-    yield buffer
-    handler.setStream(previous)  # type: ignore[attr-defined]
+    with captured_console() as buffer:
+        yield buffer
 
 
 @pytest.mark.django_db
@@ -75,7 +71,9 @@ def test_the_request_log_of_refused_secret_links_shows_no_secret(console_output:
     client = Client()
     assert client.get(f"/sportelli/prenotazione/{SECRET}/").status_code == 404
     assert client.get(f"/aziende/questionari/{SECRET}/{SECRET}x/").status_code == 404
-    assert client.post(f"/api/workplace/answer/{SECRET}/{SECRET}/", {}, content_type="application/json").status_code == 404
+    assert (
+        client.post(f"/api/workplace/answer/{SECRET}/{SECRET}/", {}, content_type="application/json").status_code == 404
+    )
     written = console_output.getvalue()
     assert "Not Found: /sportelli/prenotazione/[…]/" in written  # the lines are there, without the secret
     assert SECRET not in written

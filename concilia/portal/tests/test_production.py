@@ -36,18 +36,20 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 from django.test import Client, RequestFactory, override_settings
 from django.urls import Resolver404, resolve, reverse
 
 from concilia.accounts import demo as accounts_demo
-from concilia.accounts.models import User
 from concilia.conftest import World
 from concilia.core.testing.demo import demo_loaded
+from concilia.core.testing.logs import captured_console
 from concilia.core.testing.pages import Pages, build_pages, public_pages
+from concilia.helpdesk.models import Appointment
 from concilia.network.management.commands.load_demo import LOADERS
 from concilia.portal.views import server_error
+from concilia.workplace.models import Invitation
 
 pytestmark = pytest.mark.django_db
 
@@ -417,7 +419,35 @@ def test_every_page_of_a_demo_role_answers(
 ) -> None:
     """Given a demo account logged in, no page it reaches from the home page answers 5xx, nor misses a static file."""
     client = https_client()
-    client.force_login(User.objects.get(username=username))
-    walk = Walk(client, forms_seen, assets_seen).run(reverse("portal:home"), reverse(settings.LOGIN_REDIRECT_URL))
+    with captured_console() as log:
+        password = accounts_demo.ADMIN_PASSWORD if username == "admin" else accounts_demo.DEMO_PASSWORD
+        assert client.post(reverse("login"), {"username": username, "password": password}).status_code == 302
+        walk = Walk(client, forms_seen, assets_seen).run(reverse("portal:home"), reverse(settings.LOGIN_REDIRECT_URL))
+        # and the secret links of the demo, as their holders open them
+        for token in [
+            *Appointment.objects.values_list("token", flat=True)[:3],
+            *Invitation.objects.values_list("token", flat=True)[:3],
+        ]:
+            for path in (
+                f"/sportelli/prenotazione/{token}/",
+                f"/aziende/questionari/{token}/",
+                f"/aziende/questionari/{token}/XXXX-XXXX-XXXX-XXXX/",
+            ):
+                assert client.get(path).status_code < 500
     assert len(walk.visited) > 20, walk.visited  # the walk went past the home page
     assert not walk.failures, "\n".join(walk.failures)
+    assert_no_secret_in(log.getvalue(), password)
+
+
+def assert_no_secret_in(logged: str, password: str) -> None:
+    """The log of a walk holds no password, booking or survey token, personal code or e-mail address of the demo."""
+    secrets_ = {
+        password,
+        *Appointment.objects.values_list("token", flat=True),
+        *Invitation.objects.values_list("token", flat=True),
+    }
+    assert "Not Found: /aziende/questionari/[…]/[…]/" in logged  # the log was captured, and redacted
+    leaked = sorted(s for s in secrets_ if s and s in logged)
+    assert not leaked, f"in the log: {leaked}"
+    assert "XXXX-XXXX" not in logged
+    assert not re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", logged), logged
