@@ -14,7 +14,12 @@ logconfig_dict = {
     "filters": {"redact": {"()": "concilia.core.logs.RedactSecrets"}},
     "formatters": {"plain": {"format": "%(message)s"}},
     "handlers": {
-        "access": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "filters": ["redact"], "formatter": "plain"},
+        "access": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["redact"],
+            "formatter": "plain",
+        },
         "error": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "filters": ["redact"]},
     },
     "root": {"handlers": ["error"], "level": "INFO"},

@@ -7,14 +7,16 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, viewsets
 
 from concilia.core.api_permissions import RegisterPermission
 from concilia.core.permissions import restrict
 from concilia.core.registry import Register, writer_for
 
-__all__ = ["ObjectSerializer", "ObjectViewSet", "RegisterPermission"]
+__all__ = ["ObjectSerializer", "ObjectViewSet", "RegisterPermission", "not_found"]
 
 
 def _drf_error(exc: DjangoValidationError) -> exceptions.ValidationError:
@@ -85,3 +87,9 @@ class ObjectViewSet(viewsets.ModelViewSet):
             raise exceptions.ValidationError(
                 {"non_field_errors": [_("This record cannot be deleted because other records refer to it.")]}
             ) from exc
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Any other address under ``/api/`` (an id that is not a number, a mistyped route): the API's 404, in JSON."""
+    return JsonResponse({"detail": _("Not found.")}, status=404)

@@ -7,6 +7,7 @@ from typing import Any
 from axes.exceptions import AxesBackendPermissionDenied
 from django.conf import settings
 from django.utils.translation import gettext as _
+from drf_spectacular.authentication import BasicScheme as SpectacularBasicScheme
 from rest_framework import authentication, exceptions, status
 
 
@@ -28,3 +29,9 @@ class BasicAuthentication(authentication.BasicAuthentication):
                 _("Too many failed logins: this user name is blocked from your address for %(minutes)d minutes.")
                 % {"minutes": minutes}
             ) from None
+
+
+class BasicScheme(SpectacularBasicScheme):
+    """The OpenAPI schema's ``basicAuth`` for this subclass (drf-spectacular matches the exact class only)."""
+
+    target_class = "concilia.core.authentication.BasicAuthentication"

@@ -36,9 +36,8 @@ _PATHS = [
     re.compile(rf"(/api/workplace/answer/)({_SEGMENT})(/{_SEGMENT})?"),
     re.compile(rf"(/aziende/questionari/)(?!\d+/|nuovo/)({_SEGMENT})(/(?!grazie/){_SEGMENT})?"),
 ]
-_QUERY = re.compile(
-    r"([?&](?:%s)=)[^&\s#\"']*" % "|".join(re.escape(p) for p in sorted(SENSITIVE_PARAMETERS)), re.IGNORECASE
-)
+_NAMES = "|".join(re.escape(p) for p in sorted(SENSITIVE_PARAMETERS))
+_QUERY = re.compile(rf"([?&](?:{_NAMES})=)[^&\s#\"']*", re.IGNORECASE)
 
 
 def _path(match: re.Match[str]) -> str:

@@ -7,9 +7,8 @@ browser would never see the Italian interface this public service speaks by defa
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import datetime as dt
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages

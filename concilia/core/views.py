@@ -39,6 +39,18 @@ class RegisterMixin:
     action = "view"
     request: HttpRequest
 
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        """A visitor who is not logged in is sent to log in for any record it cannot see (which it might,
+        once logged in), whether or not the record exists: nothing is confirmed to a visitor either."""
+        try:
+            return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        except Http404:
+            if request.user.is_authenticated:
+                raise
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+
     def get_queryset(self) -> models.QuerySet:
         return restrict(self.register.queryset(), self.request.user, self.action)
 
@@ -47,7 +59,9 @@ class RegisterMixin:
         try:
             return qs.get(pk=pk)
         except ObjectDoesNotExist:
-            if action and action != "view" and self.register.model._default_manager.filter(pk=pk).exists():
+            # 403 only on a record the user sees; another scope's record is never confirmed to exist.
+            visible = restrict(self.register.queryset(), self.request.user, "view")
+            if action and action != "view" and visible.filter(pk=pk).exists():
                 raise PermissionDenied(_("You are not allowed to do this on this record.")) from None
             raise Http404 from None
 

@@ -168,7 +168,7 @@ def statistics(request: HttpRequest, pk: int) -> HttpResponse:
         from django.contrib.auth.views import redirect_to_login
 
         return redirect_to_login(request.get_full_path())
-    desk = get_object_or_404(Desk.objects.select_related("municipality"), pk=pk)
+    desk = get_object_or_404(restrict(Desk.objects.select_related("municipality"), request.user, "view"), pk=pk)
     if not can(request.user, "statistics", desk):
         raise PermissionDenied(_("You are not allowed to see the statistics of this desk."))
     form = StatisticsForm(request.GET or None)

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from concilia.core.permissions import can, restrict
+from concilia.core.permissions import can, restrict, scope_of
 from concilia.network import forms, services
 from concilia.network.models import Alliance, JoinRequest, Network
 
@@ -24,6 +24,9 @@ class JoinRequestCreateView(LoginRequiredMixin, View):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         self.alliance = get_object_or_404(restrict(Alliance.objects.all(), request.user, "view"), pk=kwargs["pk"])
+        scope = scope_of(request.user)
+        if request.user.is_authenticated and not (scope.organisation_ids() or scope.is_admin):
+            raise PermissionDenied  # only an organisation's representatives ask to join (docs/permissions.md)
         return super().dispatch(request, *args, **kwargs)
 
     def render_form(self, form: forms.JoinRequestForm, status: int = 200) -> HttpResponse:

@@ -1,11 +1,11 @@
-"""The public portal's own pages, the favicon and the page of a server error."""
+"""The public portal's own pages (home, credits, contacts, privacy notices), the favicon and the page of a server error."""
 
 from __future__ import annotations
 
 import logging
 
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, HttpResponseServerError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -13,6 +13,7 @@ from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from concilia.core import privacy_notices
 from concilia.core.permissions import restrict
 from concilia.network.models import Alliance, Contact, Network, Organisation
 
@@ -55,6 +56,27 @@ def contacts(request: HttpRequest) -> HttpResponse:
         .order_by("organisation__name", "name")
     )
     return render(request, "portal/contacts.html", {"networks": networks, "contacts": public_contacts})
+
+
+def privacy_index(request: HttpRequest) -> HttpResponse:
+    """Every privacy notice, one per purpose (``concilia.core.privacy_notices``)."""
+    return render(
+        request,
+        "portal/privacy_index.html",
+        {"notices": privacy_notices.NOTICES, "garante_url": privacy_notices.GARANTE_URL},
+    )
+
+
+def privacy_notice(request: HttpRequest, slug: str) -> HttpResponse:
+    """One purpose's notice (GDPR art. 13/14), with its retention period read from the settings."""
+    notice = privacy_notices.notice_for(slug)
+    if notice is None:
+        raise Http404
+    return render(
+        request,
+        "portal/privacy_notice.html",
+        {"notice": notice, "notices": privacy_notices.NOTICES, "garante_url": privacy_notices.GARANTE_URL},
+    )
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

@@ -873,7 +873,8 @@ def _fund(*, call: Call, result: Result, by: Any) -> list[Project]:
 
 
 def _require_project_lead(project: Project, by: Any) -> None:
-    if not _is_lead_of(project.lead_id, by) and not _is_coordinator(_project_network_id(project), by):
+    """The lead reports its expenses; the coordinators, who approve them, do not write them (separation of duties)."""
+    if not _is_lead_of(project.lead_id, by):
         raise PermissionDenied(_("Only the project's lead may do this."))
 
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from concilia.core.forms import RestrictedModelForm
+from concilia.core.privacy_notices import REGISTRY_ENROLMENT, notice_link
 from concilia.registry import models
 from concilia.registry.choices import Language
 from concilia.services.hours import parse_weekly_hours
@@ -116,6 +117,8 @@ class EnrolmentForm(RestrictedModelForm):
     )
     privacy = forms.BooleanField(
         label=_("I have read the privacy notice: my data are used only to keep the registry, and families see only my first name, areas, availability and qualifications."),
+        # A link in the help text, not in the label: the list of errors puts each label inside a link.
+        help_text=notice_link(REGISTRY_ENROLMENT),
     )  # fmt: skip
 
     class Meta:

@@ -288,7 +288,11 @@ LOGGING = {
     "filters": {"redact": {"()": "concilia.core.logs.RedactSecrets"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # django-axes tells of every login at INFO, with the user name: its database records suffice.
+        "axes": {"level": "WARNING"},
+    },
 }
 CONCILIA_REGIONS = env.list("CONCILIA_REGIONS", default=["03"])  # ISTAT codes; 03 = Lombardia
 # The Ministry of Education's school registry read by ``concilia import_schools``: ../shared/data/mim beside the repository.

@@ -8,9 +8,10 @@ whitenoise from ``STATIC_ROOT``, filled by ``concilia collectstatic``; the secur
 every environment (Content-Security-Policy, Referrer-Policy, Permissions-Policy) are in ``base``.
 """
 
+from django.core.exceptions import ImproperlyConfigured
+
 from concilia.settings.base import *  # noqa: F403
 from concilia.settings.base import env
-from django.core.exceptions import ImproperlyConfigured
 
 # Never from the environment: Django's debug pages list every URL pattern and the settings.
 DEBUG = False

@@ -423,9 +423,7 @@ def personal_links_table(invitation: Invitation, codes: list[str], url_of: Any) 
     """The list handed out to the workers: one personal code and its link per row (``url_of(path)`` makes it absolute)."""
     from django.urls import reverse
 
-    data = tablib.Dataset(
-        headers=[_("Number"), _("Personal code"), _("Personal link")], title=_("Personal links")[:31]
-    )
+    data = tablib.Dataset(headers=[_("Number"), _("Personal code"), _("Personal link")], title=_("Personal links")[:31])
     for i, code in enumerate(codes, start=1):
         data.append([i, code, url_of(reverse("workplace:answer_personal", args=[invitation.token, code]))])
     return data

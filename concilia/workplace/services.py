@@ -321,9 +321,7 @@ def clean_answers(questions: list[Question], data: Mapping[str, Any]) -> tuple[d
     return cleaned, errors
 
 
-def response_submit(
-    *, token: str, code: str, data: Mapping[str, Any], today: dt.date | None = None
-) -> Response:
+def response_submit(*, token: str, code: str, data: Mapping[str, Any], today: dt.date | None = None) -> Response:
     """Record one anonymous response through the invitation ``token`` and the personal ``code``.
 
     Raises ``Http404`` for an unknown invitation link; ``ValidationError`` for a closed survey (code

@@ -145,7 +145,9 @@ def test_changing_the_password_asks_for_the_old_one(person: User) -> None:
     assert Client().get("/account/password/").status_code == 302  # anonymous: to the login page
 
 
-def test_a_session_unused_for_an_hour_ends_and_one_in_use_lasts_the_working_day(person: User, time_machine: Any) -> None:
+def test_a_session_unused_for_an_hour_ends_and_one_in_use_lasts_the_working_day(
+    person: User, time_machine: Any
+) -> None:
     time_machine.move_to(clock.now(), tick=False)
     client = Client()
     assert login(client, PASSWORD).status_code == 302

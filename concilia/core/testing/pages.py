@@ -60,6 +60,8 @@ def public_pages() -> dict[str, Callable[[Pages], str]]:
         "credits": _url("portal:credits"),
         "login": _url("login"),
         "not-found": lambda p: "/pagina-che-non-esiste/",
+        "privacy": _url("portal:privacy_index"),
+        "privacy-notice": _url("portal:privacy_notice", "colloqui-sportelli"),
         # The network register.
         "networks": _url("network:network_list"),
         "network": _url("network:network_detail", lambda p: p.world.network.pk),

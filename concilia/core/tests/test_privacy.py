@@ -32,7 +32,14 @@ def history_values(model: type[Any], pk: int, field: str) -> list[Any]:
 
 def test_every_personal_field_named_exists_and_has_an_empty_value() -> None:
     models = privacy.personal_models()
-    assert {m.__name__ for m in models} >= {"Appointment", "Case", "Referral", "Babysitter", "ContactMessage", "Contact"}
+    assert {m.__name__ for m in models} >= {
+        "Appointment",
+        "Case",
+        "Referral",
+        "Babysitter",
+        "ContactMessage",
+        "Contact",
+    }
     for model in models:
         assert privacy.blanks(model, model.personal_fields)  # raises FieldDoesNotExist on a typo
 

@@ -86,7 +86,7 @@ class StatisticsEndpoint(APIView):
 
     @extend_schema(summary="Figures of a desk for a period (?from=&to=)", responses=dict)
     def get(self, request: Request, pk: int) -> Response:
-        desk = get_object_or_404(Desk, pk=pk)
+        desk = get_object_or_404(restrict(Desk.objects.all(), request.user, "view"), pk=pk)
         if not can(request.user, "statistics", desk):
             raise exceptions.PermissionDenied
         form = StatisticsForm(request.query_params or None)

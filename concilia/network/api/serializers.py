@@ -9,7 +9,7 @@ from concilia.network import models
 
 
 class OrganisationSerializer(ObjectSerializer):
-    municipality_name = serializers.CharField(source="municipality.name", read_only=True, default=None)
+    municipality_name = serializers.CharField(source="municipality.name", read_only=True, allow_null=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
@@ -36,7 +36,7 @@ class ContactSerializer(ObjectSerializer):
 
 class NetworkSerializer(ObjectSerializer):
     coordinator_name = serializers.CharField(source="coordinator.name", read_only=True)
-    merged_into_name = serializers.CharField(source="merged_into.name", read_only=True, default=None)
+    merged_into_name = serializers.CharField(source="merged_into.name", read_only=True, allow_null=True)
 
     class Meta:
         model = models.Network

@@ -32,6 +32,12 @@ class JoinRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     def get_queryset(self) -> Any:
         return restrict(join_requests.queryset(), self.request.user, "view")
 
+    def create(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        scope = scope_of(request.user)
+        if not (scope.organisation_ids() or scope.is_admin):  # before the input: 403, not a 400 about it
+            raise exceptions.PermissionDenied(_("You can only ask on behalf of an organisation you represent."))
+        return super().create(request, *args, **kwargs)
+
     def perform_create(self, serializer: Any) -> None:
         org = serializer.validated_data["organisation"]
         if org.pk not in scope_of(self.request.user).organisation_ids() and not scope_of(self.request.user).is_admin:

@@ -14,8 +14,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers, status
+from django.utils.translation import gettext
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -280,7 +281,7 @@ class ProposalReceiptEndpoint(APIView):
     def get(self, request: Request, pk: int) -> HttpResponse:
         proposal = get_object_or_404(restrict(Proposal.objects.all(), request.user, "view"), pk=pk)
         if proposal.protocol_number is None:
-            return Response({"detail": ["not submitted"]}, status=status.HTTP_404_NOT_FOUND)  # type: ignore[return-value]
+            raise exceptions.NotFound(gettext("The proposal has not been submitted: it has no receipt yet."))
         response = HttpResponse(receipts.proposal_receipt_pdf(proposal), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="ricevuta-{proposal.protocol.replace("/", "-")}.pdf"'
         return response
@@ -296,10 +297,14 @@ class BudgetEndpoint(APIView):
         "projects": (Project, budget.project_figures),
     }
 
-    @extend_schema(responses={200: FiguresSerializer}, tags=["programming workflow"])
+    @extend_schema(
+        responses={200: FiguresSerializer},
+        tags=["programming workflow"],
+        parameters=[OpenApiParameter("level", str, OpenApiParameter.PATH, enum=["plans", "calls", "projects"])],
+    )
     def get(self, request: Request, level: str, pk: int) -> Response:
         if level not in self.figures:
-            return Response({"detail": ["unknown level"]}, status=status.HTTP_404_NOT_FOUND)
+            raise exceptions.NotFound()  # DRF's {"detail": "..."}, as every other 404 of the API
         model, compute = self.figures[level]
         obj = get_object_or_404(restrict(model._default_manager.all(), request.user, "view"), pk=pk)
         return Response(FiguresSerializer(compute(obj)).data)  # type: ignore[operator]

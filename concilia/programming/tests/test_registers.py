@@ -53,8 +53,10 @@ def _submitted(w: Any) -> Any:
 
 
 # A record the alliance lead owns while its proposal or report is a draft: never public.
+# The coordinators of the call's network see it too (programming/permissions.py, proposal_view).
 LEAD_OWNED: dict[str, Any] = {
     "public": False,
+    "can_view": LEAD | {"coordinator"},
     "can_change": LEAD,
     "can_delete": LEAD,
     "can_add": LEADS_ADD,
@@ -218,6 +220,7 @@ SPECS = [
         edit=("comment", "Rete solida e ben distribuita"),
         marker=lambda o: o.comment,
         public=False,
+        can_view=COORDINATOR,  # the call's coordinators read the scores
         can_delete=set(),  # a score is corrected, never deleted (ScoreWriter)
     ),
     battery.RegisterSpec(
@@ -230,6 +233,7 @@ SPECS = [
         },  # fmt: skip
         marker=lambda o: o.note,
         public=False,
+        can_view=COORDINATOR,
         # A declaration is neither edited nor deleted, not even by the admin: a coordinator withdraws it
         # with a reason (ConflictWriter; test_security.py).
         can_change=set(),

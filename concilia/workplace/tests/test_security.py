@@ -117,9 +117,7 @@ def test_a_code_used_between_the_check_and_the_save_is_refused_and_changes_nothi
     second: list[Response] = []
     first = Meanwhile(
         {**wf.ANSWER, "note": "primo"},
-        lambda: second.append(
-            services.response_submit(token=token, code=code, data={**wf.ANSWER, "note": "secondo"})
-        ),
+        lambda: second.append(services.response_submit(token=token, code=code, data={**wf.ANSWER, "note": "secondo"})),
     )
     # when the first goes on, then it is refused as used, and only the second is recorded
     with pytest.raises(ValidationError) as exc:
@@ -192,7 +190,9 @@ def test_free_text_few_wrote_is_never_shown_anywhere(place: Any) -> None:
 
     import openpyxl
 
-    cells = [c for row in openpyxl.load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True) for c in row]
+    cells = [
+        c for row in openpyxl.load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True) for c in row
+    ]
     assert SECRET not in cells and selectors.withheld_message() in cells
     # and once 5 wrote one, the texts are shown
     wf.answer_times(place.invitation, 3, {**wf.ANSWER, "note": SECRET})
@@ -208,7 +208,9 @@ def test_guessing_personal_codes_from_one_address_stops_at_the_rate(place: Any) 
     tries = [
         lambda: guesser.post(f"/aziende/questionari/{token}/", {"code": "AAAA-BBBB-CCCC-DDDD"}),
         lambda: guesser.get(f"/aziende/questionari/{token}/AAAA-BBBB-CCCC-DDDE/"),
-        lambda: guesser.post(f"/api/workplace/answer/{token}/AAAA-BBBB-CCCC-DDDF/", DUMMY, content_type="application/json"),
+        lambda: guesser.post(
+            f"/api/workplace/answer/{token}/AAAA-BBBB-CCCC-DDDF/", DUMMY, content_type="application/json"
+        ),
     ]
     # when it has used up the rate (three tries, each refused as an unknown code)
     assert [t().status_code for t in tries] == [400, 404, 400]
