@@ -70,6 +70,7 @@ registries = _reg(
     models.BabysitterRegistry,
     "elenchi",
     select_related=("keeper", "network", "province"),
+    prefetch_related=("voucher_schemes", "municipalities"),
     detail_fields=[
         "name",
         "keeper",

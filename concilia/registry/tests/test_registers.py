@@ -30,7 +30,18 @@ from concilia.registry.models import (
 from concilia.registry.tests import factories as rf
 
 MANAGERS = {"operator", "coordinator", "admin"}
+# Those who manage some registry (the other side's own): they may add to theirs, so the add page opens.
+ADDERS = MANAGERS | {"other_operator", "other_coordinator"}
 _n = count(1)
+
+
+def _registry(w: Any) -> BabysitterRegistry:
+    registry = BabysitterRegistry.objects.create(
+        name=f"Elenco {next(_n)}", keeper=w.registry.keeper, network=w.registry.network
+    )
+    registry.municipalities.set([w.cremona])
+    registry.voucher_schemes.set([w.voucher])
+    return registry
 
 
 def _course(w: Any) -> Course:
@@ -51,19 +62,17 @@ def _shared_babysitter(w: Any) -> Any:
     return w._babysitter
 
 
-PRIVATE: dict[str, Any] = {"public": False, "can_change": MANAGERS, "can_delete": MANAGERS, "can_add": MANAGERS}
+PRIVATE: dict[str, Any] = {"public": False, "can_change": MANAGERS, "can_delete": MANAGERS, "can_add": ADDERS}
 
 SPECS = [
     battery.RegisterSpec(
         register=registers.registries,
-        new=lambda w: BabysitterRegistry.objects.create(
-            name=f"Elenco {next(_n)}", keeper=w.registry.keeper, network=w.registry.network
-        ),
+        new=_registry,
         edit=("description", "Elenco provinciale aggiornato"),
         marker=lambda o: o.name,
         can_change=MANAGERS,
-        can_delete=set(),  # a registry is never deleted: its applications hang on it
-        can_add={"coordinator", "admin"},
+        can_delete={"admin"},  # only the administrator, and only a registry with nothing on it (PROTECT)
+        can_add={"coordinator", "other_coordinator", "admin"},  # a coordinator, to a network it coordinates
         creator="coordinator",
     ),
     battery.RegisterSpec(
@@ -81,22 +90,26 @@ SPECS = [
         marker=lambda o: o.title,
         can_change=MANAGERS,
         can_delete=MANAGERS,
-        can_add=MANAGERS,
+        can_add=ADDERS,
         creator="operator",
     ),
     battery.RegisterSpec(
         register=registers.attendances,
         new=lambda w: CourseAttendance.objects.create(
-            course=w.course, tax_code=rf.tax_code(), first_name="Ada", last_name=f"Presente{next(_n)}", hours=30
+            course=w.course,
+            tax_code=rf.tax_code(),
+            first_name="Ada",
+            last_name=f"Presente{next(_n)}",
+            hours_attended=30,
         ),
         create_data=lambda w: {
             "course": w.course,
             "tax_code": rf.tax_code(),
             "first_name": "Bice",
             "last_name": "Corsista",
-            "hours": 36,
+            "hours_attended": 36,
         },  # fmt: skip
-        edit=("hours", 38),
+        edit=("hours_attended", 38),
         marker=lambda o: o.last_name,
         creator="operator",
         **PRIVATE,
@@ -108,8 +121,8 @@ SPECS = [
         marker=lambda o: o.last_name,
         public=False,
         can_change=MANAGERS,
-        can_delete=set(),
-        can_add=set(),
+        can_delete={"admin"},
+        can_add={"admin"},  # applications come from the public form; the administrator may add one
     ),
     battery.RegisterSpec(
         register=registers.availability,
@@ -123,7 +136,7 @@ SPECS = [
             "ends_at": "13:00",
         },  # fmt: skip
         edit=("ends_at", "13:30:00"),
-        marker=lambda o: str(o.babysitter.reference),
+        marker=lambda o: str(o.babysitter),
         creator="operator",
         **PRIVATE,
     ),
