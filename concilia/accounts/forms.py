@@ -41,7 +41,7 @@ class PersonDataForm(_Styled):
     )  # fmt: skip
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("email") and not data.get("tax_code") and not self.errors:
             raise forms.ValidationError(_("Enter the person's e-mail address or tax code."))
         return data

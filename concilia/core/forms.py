@@ -12,9 +12,9 @@ from typing import Any
 import openpyxl
 import tablib
 from django import forms
-from django.db.models import Q
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from concilia.core.permissions import restrict
@@ -35,12 +35,12 @@ class RestrictedModelForm(forms.ModelForm):
         for name, action in self.restricted_fields.items():
             field = self.fields.get(name)
             if field is not None and hasattr(field, "queryset"):
-                allowed = restrict(field.queryset, user, action)
+                allowed: Any = restrict(field.queryset, user, action)
                 # The value the record already has stays a choice (an operator editing its registry keeps
                 # the network it cannot change); any other value needs the action.
                 current = getattr(self.instance, f"{name}_id", None) if getattr(self.instance, "pk", None) else None
                 if current is not None and isinstance(field, forms.ModelChoiceField):
-                    allowed = field.queryset.filter(Q(pk__in=allowed.values("pk")) | Q(pk=current))
+                    allowed = field.queryset.filter(Q(pk__in=allowed.values("pk")) | Q(pk=current))  # type: ignore[union-attr]
                 field.queryset = allowed
         for name, field in self.fields.items():
             if isinstance(field, forms.ModelChoiceField) and field.queryset is not None:

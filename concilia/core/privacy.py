@@ -44,7 +44,7 @@ def blanks(model: type[models.Model], names: Iterable[str]) -> dict[str, Any]:
     """The empty value of each field of ``model`` named: ``None`` where allowed, else ``""``, a sentinel date, ``False``."""
     values: dict[str, Any] = {}
     for name in names:
-        field = model._meta.get_field(name)
+        field: Any = model._meta.get_field(name)
         if field.null:
             values[field.attname] = None
         elif isinstance(field, models.DateField):

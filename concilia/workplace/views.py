@@ -260,6 +260,8 @@ class InvitationCodesView(WorkflowStep):
         if not can(request.user, "issue_codes", self.object):
             raise PermissionDenied(_("You are not allowed to issue personal links for this invitation."))
 
+    download: HttpResponse | None = None
+
     def perform(self, form: django_forms.Form) -> str:
         try:
             codes = services.respondent_tokens_issue(
@@ -271,7 +273,7 @@ class InvitationCodesView(WorkflowStep):
         return _("Personal links generated: %(n)s.") % {"n": len(codes)}
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        self.download: HttpResponse | None = None
+        self.download = None
         response = super().post(request, pk)
         return self.download if self.download is not None and response.status_code == 302 else response
 
