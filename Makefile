@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test test-dates install serve lint typecheck pytest browser axe messages makemessages translations bench clean
+.PHONY: run test test-dates test-matrix install serve lint typecheck pytest browser axe messages makemessages translations bench clean
 
 # RELOAD=1 restarts the server when the code changes (slower start).
 RELOAD ?=
@@ -75,6 +75,9 @@ PYTEST_WORKERS ?= auto
 PYTEST_ARGS ?=
 pytest: $(STAMP) messages
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --durations=20 $(PYTEST_ARGS)
+
+test-matrix: install messages ## every page and API operation × every role × own and other scope (about 8 minutes)
+	CONCILIA_MATRIX=full $(BIN)/pytest -n $(PYTEST_WORKERS) -q concilia/core/tests/test_permission_matrix.py
 
 # The date sweep: the suite's date-sensitive tests again with the clock moved (CONCILIA_TEST_NOW, a
 # wall-clock time in Europe/Rome) to each of TEST_DATES: a holiday, 31 December before midnight, the

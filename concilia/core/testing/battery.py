@@ -87,6 +87,11 @@ def expect_denied(response: Any, role: str) -> None:
         assert response.status_code in (403, 404), response.status_code
 
 
+def sent_to_login(response: Any) -> bool:
+    """A visitor's request for a page it may not see (which it might once logged in): the login page."""
+    return response.status_code == 302 and response["Location"].startswith("/accesso/")
+
+
 def form_data(data: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in data.items():

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from concilia.core.testing import factories as f
+from concilia.core.testing.battery import sent_to_login
 from concilia.network import services
 from concilia.network.choices import JoinRequestStatus
 from concilia.network.models import JoinRequest, Membership, Partnership
@@ -112,7 +113,7 @@ def test_join_request_pages_roles(world: Any) -> None:
     assert request.status == JoinRequestStatus.ACCEPTED
 
     # anonymous visitors never see join requests
-    assert Client().get(f"/rete/richieste-adesione/{request.pk}/").status_code == 404
+    assert sent_to_login(Client().get(f"/rete/richieste-adesione/{request.pk}/"))
 
 
 def test_join_request_api(world: Any) -> None:

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from concilia.core.testing import factories as f
+from concilia.core.testing.battery import sent_to_login
 from concilia.network.models import Agreement
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ def test_private_organisation_is_hidden_from_the_public_everywhere(world: Any) -
     anonymous = Client()
     assert "Impresa Riservata" not in anonymous.get("/rete/organizzazioni/").content.decode()
     assert "Impresa Riservata" not in anonymous.get("/rete/organizzazioni/?_export=csv").content.decode()
-    assert anonymous.get(f"/rete/organizzazioni/{hidden.pk}/").status_code == 404
+    assert sent_to_login(anonymous.get(f"/rete/organizzazioni/{hidden.pk}/"))  # the page: log in first
     assert anonymous.get(f"/api/network/organisations/{hidden.pk}/").status_code == 404
     assert "Referente Riservato" not in anonymous.get("/api/network/contacts/").content.decode()
     coordinator = Client()

@@ -13,6 +13,7 @@ from django.utils import timezone
 from concilia.accounts.choices import Role
 from concilia.core.permissions import can
 from concilia.core.testing import factories as f
+from concilia.core.testing.battery import sent_to_login
 from concilia.programming import models
 from concilia.programming.choices import CallStatus, ProposalStatus
 from concilia.programming.tests import register_factories as pf
@@ -189,7 +190,8 @@ def test_a_draft_call_is_seen_and_changed_only_by_its_coordinators(world: Any) -
         c = client(user)
         assert c.get(f"{API}/documents/{doc.pk}/").status_code == 404
         assert "Bozza del testo" not in c.get(page("document_list")).content.decode()
-        assert c.get(page("call_detail", draft.pk)).status_code == 404
+        detail = c.get(page("call_detail", draft.pk))
+        assert sent_to_login(detail) if user is None else detail.status_code == 404
         assert draft.title not in c.get(page("call_list")).content.decode()
         assert c.get(f"{API}/criteria/{crit.pk}/").status_code == 404
     coordinator = client(world.coordinator)
@@ -363,4 +365,4 @@ def test_an_evaluator_is_offered_to_declare_its_conflicts(world: Any) -> None:
     add = page("conflictofinterest_add")
     assert add in client(ev.user).get(page("evaluator_detail", ev.pk)).content.decode()
     assert add not in client(world.coordinator).get(page("evaluator_detail", ev.pk)).content.decode()
-    assert client().get(page("evaluator_detail", ev.pk)).status_code == 404
+    assert sent_to_login(client().get(page("evaluator_detail", ev.pk)))

@@ -13,6 +13,7 @@ from django.test import Client
 from concilia.accounts.choices import Role
 from concilia.core import clock
 from concilia.core.testing import factories as f
+from concilia.core.testing.battery import sent_to_login
 from concilia.workplace.models import CompanyMeasure, Response
 from concilia.workplace.tests import factories as wf
 
@@ -213,7 +214,7 @@ def test_invitation_page_shows_the_link_to_its_company_hr_only(world: Any, place
     page = client(place.hr).get(url)
     assert page.status_code == 200 and place.invitation.token in page.content.decode()
     assert client(place.other_hr).get(url).status_code == 404
-    assert client().get(url).status_code == 404
+    assert sent_to_login(client().get(url))
     assert client(world.lead).get(url).status_code == 200
 
 
@@ -266,7 +267,7 @@ def test_company_measures_visibility_and_public_pages(world: Any, place: Any) ->
 
 def test_survey_register_visibility(world: Any, place: Any) -> None:
     url = f"/aziende/questionari/{place.survey.pk}/"
-    assert client().get(url).status_code == 404
+    assert sent_to_login(client().get(url))
     assert client(place.hr).get(url).status_code == 200
     assert (
         client(f.user_with_role(Role.COMPANY_HR, organisation=f.CompanyFactory(), username="hr-tre"))
