@@ -28,6 +28,7 @@ the correctness facts at a tiny size.
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import gc
 import hashlib
@@ -43,6 +44,7 @@ import time
 import tracemalloc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 from benchmarks import allocation_models as models
@@ -126,6 +128,20 @@ outcome:
 
 def call_yaml(district: Sequence[str], siblings: str = "together") -> str:
     return CALL_YAML.format(district=", ".join(district), lottery=LOTTERY_SEED, siblings=siblings)
+
+
+BUDGET_OUTCOME = """\
+outcome: {{mode: ranked_budget, budget_cents: {budget}, max_grant_cents: 150000, fit: {fit}}}
+"""
+
+
+def budget_call_yaml(district: Sequence[str], budget_cents: int = 50_000_000, fit: str = "partial") -> str:
+    """The same eligibility, points and tie-breakers as :func:`call_yaml`, funding down the ranking instead."""
+    head = CALL_YAML[: CALL_YAML.index("outcome:")]
+    text = head.format(district=", ".join(district), lottery=LOTTERY_SEED) + BUDGET_OUTCOME.format(
+        budget=budget_cents, fit=fit
+    )
+    return text.replace("offer_fields:\n  municipality: string\n  municipal: boolean\n", "")
 
 
 # --- the instance -----------------------------------------------------------------------------
@@ -281,6 +297,30 @@ def generate(
             }
             apps.append(Application(f"A{len(apps):07d}", submitted, fields, prefs, group))
     return Instance(apps, offers, district, k, sibling_share, seed)
+
+
+def write_instance(instance: Instance, directory: Path) -> tuple[Path, Path]:
+    """The instance as the command line reads it: ``applications.csv`` and ``offers.csv`` in ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    apps, offers = directory / "applications.csv", directory / "offers.csv"
+    names = list(instance.applications[0].fields) if instance.applications else []
+
+    def cell(v: Any) -> str:
+        return "" if v is None else ("true" if v is True else "false" if v is False else str(v))
+
+    with apps.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "submitted_at", "preferences", "group", *names])
+        for a in instance.applications:
+            row = [a.id, a.submitted_at.isoformat(), "|".join(a.preferences), a.group or ""]
+            w.writerow(row + [cell(a.fields.get(x)) for x in names])
+    with offers.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "capacity", "min_age_months", "max_age_months", "municipality", "municipal"])
+        for o in instance.offers:
+            w.writerow([o.id, o.capacity, cell(o.min_age_months), cell(o.max_age_months),
+                        o.fields["municipality"], cell(o.fields["municipal"])])  # fmt: skip
+    return apps, offers
 
 
 # --- reference scoring and ranking (used for the comparisons, and as the fallback) -----------------
