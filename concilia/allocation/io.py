@@ -73,11 +73,35 @@ def parse_value(raw: Any, ftype: str) -> Any:
             return dt.date.fromisoformat(raw)
         raise ValueError(f"{raw!r} is not a date (YYYY-MM-DD)")
     if ftype == "datetime":
+        value = None
         with contextlib.suppress(ValueError, TypeError):
             value = dt.datetime.fromisoformat(raw)
-            return value if value.tzinfo else value.replace(tzinfo=ROME)
-        raise ValueError(f"{raw!r} is not a date and time (ISO 8601, e.g. 2026-03-01T09:00:00+01:00)")
+        if value is None:
+            raise ValueError(f"{raw!r} is not a date and time (ISO 8601, e.g. 2026-03-01T09:00:00+01:00)")
+        return value if value.tzinfo else rome_time(value, raw)
     raise ValueError(f"unknown type {ftype}")
+
+
+def rome_time(value: dt.datetime, raw: Any) -> dt.datetime:
+    """A wall-clock time without offset, read in Europe/Rome; refused if it does not exist or exists twice.
+
+    On the spring day the clocks jump from 02:00 to 03:00, so 02:30 never happens; on the autumn day they
+    go back from 03:00 to 02:00, so 02:30 happens twice. Either way the instant is unknown: the file must
+    say it with its offset.
+    """
+    first, second = value.replace(tzinfo=ROME, fold=0), value.replace(tzinfo=ROME, fold=1)
+    if first.utcoffset() != second.utcoffset():
+        back = first.astimezone(dt.UTC).astimezone(ROME).replace(tzinfo=None)
+        if back != value:
+            raise ValueError(
+                f"{raw!r} does not exist in Europe/Rome (the clocks jumped forward that night): "
+                "write the time with its offset, e.g. 2026-03-29T03:30:00+02:00"
+            )
+        raise ValueError(
+            f"{raw!r} happens twice in Europe/Rome (the clocks went back that night): write it with its offset, "
+            f"{first.isoformat()} for the first or {second.isoformat()} for the second"
+        )
+    return first
 
 
 def _rows(path: Path) -> tuple[list[dict[str, Any]], str]:

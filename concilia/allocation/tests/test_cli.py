@@ -158,3 +158,34 @@ def test_rank_and_rerun_places(tmp_path: Path) -> None:
 def test_places_without_offers_fails(tmp_path: Path) -> None:
     r = run("rank", EXAMPLES / "nursery-call.yaml", EXAMPLES / "nursery-applications.csv", "--out", tmp_path)
     assert r.returncode == 1 and "--offers" in r.stderr
+
+
+def test_local_times_the_clocks_skip_or_repeat_are_refused(tmp_path: Path) -> None:
+    """2026-03-29 02:30 never happened in Rome (clocks 02:00 → 03:00); 2026-10-25 02:30 happened twice."""
+    apps = tmp_path / "apps.csv"
+    apps.write_text(
+        "id,submitted_at,requested_cents,isee_cents,municipality,employer_in_network,declaration,children_under_11,single_parent\n"
+        "V-1,2026-03-29T02:30:00,100000,900000,019036,true,true,1,false\n"
+        "V-2,2026-03-29T03:10:00,100000,900000,019036,true,true,1,false\n"
+        "V-3,2026-10-25T02:30,100000,900000,019036,true,true,1,false\n"
+        "V-4,2026-10-25T02:30+01:00,100000,900000,019036,true,true,1,false\n"
+        "V-5,2026-03-29T02:30:00+01:00,100000,900000,019036,true,true,1,false\n",
+        encoding="utf-8",
+    )
+    r = run("rank", EXAMPLES / "voucher-call.yaml", apps, "--out", tmp_path / "out")
+    assert r.returncode == 1
+    assert r.stderr.splitlines() == [
+        "apps.csv: row 2, column 'submitted_at': '2026-03-29T02:30:00' does not exist in Europe/Rome (the clocks "
+        "jumped forward that night): write the time with its offset, e.g. 2026-03-29T03:30:00+02:00",
+        "apps.csv: row 4, column 'submitted_at': '2026-10-25T02:30' happens twice in Europe/Rome (the clocks went "
+        "back that night): write it with its offset, 2026-10-25T02:30:00+02:00 for the first or "
+        "2026-10-25T02:30:00+01:00 for the second",
+    ]
+    assert not (tmp_path / "out").exists()
+    # With offsets both are accepted (V-5 is 02:30 winter time, the instant 03:30 summer time).
+    fixed = (
+        apps.read_text(encoding="utf-8").replace("T02:30:00,", "T02:30:00+01:00,").replace("T02:30,", "T02:30+02:00,")
+    )
+    apps.write_text(fixed, encoding="utf-8")
+    r = run("rank", EXAMPLES / "voucher-call.yaml", apps, "--out", tmp_path / "out")
+    assert r.returncode == 0, r.stderr
