@@ -31,9 +31,9 @@ from concilia.allocation.types import Candidate
 T = TypeVar("T")
 
 
-def offer_key(candidate: Candidate, offer: str) -> tuple[int, int]:
-    """How an offer orders the candidates who listed it: priority class, then global rank."""
-    return (candidate.offer_priority.get(offer, 0), candidate.rank)
+def offer_key(candidate: Candidate, offer: str) -> tuple[int, int, int, str]:
+    """How an offer orders the candidates who listed it: priority class, its points there, then rank."""
+    return candidate.offer_key(offer)
 
 
 def offer_orders(candidates: Iterable[Candidate]) -> dict[str, list[Candidate]]:

@@ -50,6 +50,8 @@ class Entry:
     granted_cents: int | None = None
     criteria: tuple[str, ...] = ()
     """The call's leaf criterion ids (one shared tuple)."""
+    offer_scores: Mapping[str, tuple[int, ...]] | None = None
+    """Places mode with ``offer_points``: per listed offer, the points of each per-offer criterion there."""
 
     @property
     def breakdown(self) -> tuple[tuple[str, int], ...]:
@@ -369,6 +371,9 @@ def _ranked(
     def priority(g: int, j: int) -> int:
         return klass_of(apps[g].fields, j) if priorities else default
 
+    if call.offer_criteria:
+        return _ranked_with_offer_points(call, ordered, offer_ids, offer_fields, prefs, ranks, priority)
+
     return places_mod.Ranked(
         [a.id for a in apps],
         range(1, n + 1) if ranks is None else ranks,
@@ -378,6 +383,87 @@ def _ranked(
         offer_ids,
         priority,
     )
+
+
+def _tie_positions(call: Call, ordered: Sequence[_Scored]) -> list[int]:
+    """Each application's position in the order of the call's tie-breakers alone (then id), points left out.
+
+    An offer with points of its own orders its applicants by their points there, and a tie there is
+    broken as the call breaks ties: by these positions.
+    """
+    apps = [s.app for s in ordered]
+    tbs = call.tie_breakers
+    cut = next((i for i, tb in enumerate(tbs) if tb.kind == "lottery"), None)
+    columns = [list(map(tb.key, apps)) for tb in (tbs if cut is None else tbs[:cut])]
+    if cut is not None:
+        seed = tbs[cut].seed or ""
+        columns.append([lottery_key(seed, a.id) for a in apps])
+    rows = sorted(zip(*columns, [a.id for a in apps], range(len(apps)), strict=True))
+    ties = [0] * len(apps)
+    for t, row in enumerate(rows):
+        ties[row[-1]] = t
+    return ties
+
+
+def _ranked_with_offer_points(
+    call: Call,
+    ordered: Sequence[_Scored],
+    offer_ids: list[str],
+    offer_fields: list[Mapping[str, Any]],
+    prefs: list[list[int]],
+    ranks: Sequence[int] | None,
+    priority: Any,
+) -> places_mod.Ranked:
+    """The table when offers add points of their own: each offer orders by (class, points there, tie-breakers)."""
+    n = len(ordered)
+    crits = call.offer_criteria
+    with_id = [{**of, "id": oid} for oid, of in zip(offer_ids, offer_fields, strict=True)]
+    points = [s.points for s in ordered]
+    ties = _tie_positions(call, ordered)
+
+    def bonus(g: int, j: int) -> int:
+        af, of = ordered[g].app.fields, with_id[j]
+        return sum(c.score(af, of) for c in crits)
+
+    bonuses = [[bonus(g, j) for j in pl] for g, pl in enumerate(prefs)]
+    totals = [p + b for p, bl in zip(points, bonuses, strict=True) for b in (0, *bl)]
+    top = max(totals, default=0)
+    bottom = min(totals, default=0)
+    span = top - bottom + 1
+    wide = places_mod.wide_key
+
+    def key_of(g: int, j: int) -> int:
+        total = min(top, max(bottom, points[g] + bonus(g, j)))  # an offer outside the list (a kept placement)
+        return wide(priority(g, j), total, ties[g], g, top, span, n)
+
+    keys: list[list[int] | None] = [
+        [wide(priority(g, j), points[g] + b, ties[g], g, top, span, n) for j, b in zip(pl, bl, strict=True)]
+        for g, (pl, bl) in enumerate(zip(prefs, bonuses, strict=True))
+    ]
+    return places_mod.Ranked(
+        [s.app.id for s in ordered],
+        range(1, n + 1) if ranks is None else ranks,
+        [s.app.group for s in ordered],
+        prefs,
+        keys,
+        offer_ids,
+        priority,
+        key_of,
+        points,
+        bonus,
+        ties,
+    )
+
+
+def offer_scores(call: Call, app: Application, offers: Mapping[str, Offer]) -> dict[str, tuple[int, ...]]:
+    """The points of each per-offer criterion at each offer the application listed (known offers only)."""
+    out: dict[str, tuple[int, ...]] = {}
+    for oid in app.preferences:
+        o = offers.get(oid)
+        if o is not None and oid not in out:
+            of = {**o.fields, "id": oid}
+            out[oid] = tuple(c.score(app.fields, of) for c in call.offer_criteria)
+    return out
 
 
 def _candidates(call: Call, ordered: list[_Scored], offers: Mapping[str, Offer]) -> list[Candidate]:
@@ -437,6 +523,9 @@ def _places_result(
             repeat(call.criterion_ids, n),
         )
     )
+    if call.offer_criteria:
+        for e, a in zip(entries, apps, strict=True):
+            e.offer_scores = offer_scores(call, a, offer_map)
     entries.extend(_excluded(call, scored))
     results: dict[str, OfferResult] = {}
     placed_count = Counter(placed.values())

@@ -106,6 +106,7 @@ class _Instance:
         "offer_ids",
         "offer_index",
         "prefs",
+        "key_of",
         "priority",
         "ranks",
     )
@@ -119,6 +120,7 @@ class _Instance:
         self.prefs: list[list[int]] = table.prefs
         self.keys: list[list[int] | None] = table.keys
         self.priority: Callable[[int, int], int] = table.priority
+        self.key_of: Callable[[int, int], int] | None = table.key_of
         n = len(self.ids)
         self.n = n
         self.id_to_g: dict[str, int] = dict(zip(self.ids, range(n), strict=True))
@@ -132,6 +134,8 @@ class _Instance:
         if offer in pl:
             kl = self.keys[g]
             return g if kl is None else kl[pl.index(offer)]
+        if self.key_of is not None:
+            return self.key_of(g, offer)
         return self.priority(g, offer) * self.n + g
 
 
@@ -154,6 +158,11 @@ class Ranked:
     keys: list[list[int] | None]
     offer_ids: list[str]
     priority: Callable[[int, int], int]
+    key_of: Callable[[int, int], int] | None = None
+    """With per-offer points: the key of candidate ``g`` at any offer index (see :func:`wide_key`)."""
+    points: Sequence[int] | None = None
+    offer_points: Callable[[int, int], int] | None = None
+    ties: Sequence[int] | None = None
 
     def candidates(self) -> list[Candidate]:
         """The same candidates as :class:`Candidate` objects (for tests and comparisons)."""
@@ -164,10 +173,26 @@ class Ranked:
             prio = (
                 {} if kl is None else {self.offer_ids[o]: (k - g) // n for o, k in zip(self.prefs[g], kl, strict=True)}
             )
-            out.append(
-                Candidate(cid, self.ranks[g], tuple(self.offer_ids[o] for o in self.prefs[g]), self.groups[g], prio)
-            )
+            if self.key_of is not None:
+                prio = {self.offer_ids[o]: self.priority(g, o) for o in self.prefs[g]}
+            cand = Candidate(cid, self.ranks[g], tuple(self.offer_ids[o] for o in self.prefs[g]), self.groups[g], prio)
+            if self.points is not None and self.ties is not None and self.offer_points is not None:
+                bonus = self.offer_points
+                own = {self.offer_ids[o]: b for o in self.prefs[g] if (b := bonus(g, o))}
+                cand = Candidate(
+                    cand.id, cand.rank, cand.preferences, cand.group, prio, self.points[g], own, self.ties[g]
+                )
+            out.append(cand)
         return out
+
+
+def wide_key(klass: int, total: int, tie: int, g: int, top: int, span: int, n: int) -> int:
+    """The integer key of (priority class, points at the offer, tie-breaker position) for candidate ``g``.
+
+    Lower is better: class ascending, then ``total`` descending, then ``tie`` ascending; ``key % n`` is
+    still ``g`` (``top`` is the highest total, ``span`` exceeds every ``top - total``, ``tie`` < ``n``).
+    """
+    return ((klass * span + (top - total)) * n + tie) * n + g
 
 
 def from_candidates(candidates: Sequence[Candidate], capacities: Mapping[str, int]) -> Ranked:
@@ -186,6 +211,8 @@ def from_candidates(candidates: Sequence[Candidate], capacities: Mapping[str, in
     if list(map(len, prefs)) != list(map(len, map(set, prefs))):
         clean = False
         prefs = [pl if len(set(pl)) == len(pl) else list(dict.fromkeys(pl)) for pl in prefs]
+    if any(c.offer_points or c.points or c.tie is not None for c in by_rank):
+        return _wide_from_candidates(by_rank, offer_ids, prefs)
     keys: list[list[int] | None] = [None] * n
     for g, c in enumerate(by_rank):
         pr = c.offer_priority
@@ -207,6 +234,45 @@ def from_candidates(candidates: Sequence[Candidate], capacities: Mapping[str, in
         keys,
         offer_ids,
         priority,
+    )
+
+
+def _wide_from_candidates(by_rank: list[Candidate], offer_ids: list[str], prefs: list[list[int]]) -> Ranked:
+    """:func:`from_candidates` when offers order by their own points (:meth:`Candidate.offer_key`)."""
+    n = len(by_rank)
+    tie_order = sorted(range(n), key=lambda g: (by_rank[g].rank if by_rank[g].tie is None else by_rank[g].tie,
+                                                by_rank[g].id))  # fmt: skip
+    ties = [0] * n
+    for t, g in enumerate(tie_order):
+        ties[g] = t
+    points = [c.points for c in by_rank]
+
+    def bonus(g: int, o: int) -> int:
+        return by_rank[g].offer_points.get(offer_ids[o], 0)
+
+    def priority(g: int, o: int) -> int:
+        return by_rank[g].offer_priority.get(offer_ids[o], 0)
+
+    totals = [p + b for c, p in zip(by_rank, points, strict=True) for b in (0, *c.offer_points.values())]
+    top = max(totals, default=0)
+    span = top - min(totals, default=0) + 1
+
+    def key_of(g: int, o: int) -> int:
+        return wide_key(priority(g, o), points[g] + bonus(g, o), ties[g], g, top, span, n)
+
+    keys: list[list[int] | None] = [[key_of(g, o) for o in prefs[g]] for g in range(n)]
+    return Ranked(
+        [c.id for c in by_rank],
+        [c.rank for c in by_rank],
+        [c.group for c in by_rank],
+        prefs,
+        keys,
+        offer_ids,
+        priority,
+        key_of,
+        points,
+        bonus,
+        ties,
     )
 
 

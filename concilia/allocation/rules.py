@@ -30,6 +30,8 @@ Values = Mapping[str, Any]
 Predicate = Callable[[Values, Values], bool]
 """(application fields, offer fields) → bool. Eligibility predicates get an empty offer mapping."""
 Scorer = Callable[[Values], int]
+OfferScorer = Callable[[Values, Values], int]
+"""(application fields, offer fields) → points at that offer."""
 
 _EMPTY: Mapping[str, Any] = {}
 _ROME = ZoneInfo("Europe/Rome")
@@ -149,6 +151,18 @@ class Criterion:
 
 
 @dataclass(frozen=True, slots=True)
+class OfferCriterion:
+    """Places mode: points that count at one offer only, evaluated on the (application, offer) pair."""
+
+    id: str
+    label: str
+    kind: str
+    score: OfferScorer
+    spec: Any
+    explain: Callable[[Values, Values], str]
+
+
+@dataclass(frozen=True, slots=True)
 class TieBreaker:
     """An ordered tie-breaker; ``key`` maps an application to a comparable value (smaller first)."""
 
@@ -200,6 +214,8 @@ class Call:
     tie_breakers: tuple[TieBreaker, ...]
     outcome: Outcome
     source: dict[str, Any] = field(default_factory=dict, repr=False)
+    offer_criteria: tuple[OfferCriterion, ...] = ()
+    """``offer_points:`` (places mode): each offer adds these to the points of the applicants who listed it."""
 
     @cached_property
     def criterion_ids(self) -> tuple[str, ...]:
@@ -303,6 +319,8 @@ class _Compiler:
                 return None
             scope, name = "o", ref[len("offer.") :]
         declared = self.fields if scope == "a" else self.offer_fields
+        if scope == "o" and name == "id" and "id" not in declared:
+            declared = {**declared, "id": "string"}  # every offer has its id (``offer.id``)
         if name not in declared:
             section = "fields" if scope == "a" else "offer_fields"
             self.err(path, f"unknown field '{name}' (declare it under '{section}:')")
@@ -660,6 +678,83 @@ class _Compiler:
 
         return [Criterion(full_id, label, kind, band_score, am, band_explain)]
 
+    def offer_criterion(self, spec: Any, path: tuple[PathElem, ...], prefix: str = "") -> list[OfferCriterion]:
+        """An ``offer_points:`` criterion: ``condition``, ``one_of`` or ``sum``, whose predicates may read
+        ``offer.`` fields (and ``offer.id``)."""
+        m = self.mapping(spec, path, "a per-offer points criterion")
+        if m is None:
+            return []
+        cid = self.text(m, "id", path)
+        label = self.text(m, "label", path)
+        kinds = [k for k in ("condition", "one_of", "sum") if k in m]
+        if len(kinds) != 1:
+            self.err(path, "a per-offer criterion needs exactly one of: condition, one_of, sum")
+            return []
+        kind = kinds[0]
+        self.unknown_keys(m, ["id", "label", kind] + (["points"] if kind == "condition" else []), path)
+        full_id = f"{prefix}{cid}"
+        p = (*path, kind)
+        arg = m[kind]
+        if kind == "sum":
+            if not isinstance(arg, list) or not arg:
+                self.err(p, "'sum' needs a non-empty list of criteria")
+                return []
+            out: list[OfferCriterion] = []
+            for i, sub in enumerate(arg):
+                out.extend(self.offer_criterion(sub, (*p, i), prefix=f"{full_id}."))
+            return out
+        if kind == "condition":
+            pts = self.integer(m, "points", path)
+            pred = self.predicate(arg, p, offers=True)
+
+            def cond_score(a: Values, o: Values) -> int:
+                return pts if pred(a, o) else 0
+
+            def cond_explain(a: Values, o: Values) -> str:
+                return "condition met" if pred(a, o) else "condition not met"
+
+            return [OfferCriterion(full_id, label, kind, cond_score, m, cond_explain)]
+        am = self.mapping(arg, p, "'one_of'")
+        if am is None:
+            return []
+        self.unknown_keys(am, ("alternatives", "otherwise"), p)
+        alts = am.get("alternatives")
+        if not isinstance(alts, list) or not alts:
+            self.err((*p, "alternatives"), "'alternatives' must be a non-empty list")
+            return []
+        compiled: list[tuple[str, Predicate, int]] = []
+        for i, alt in enumerate(alts):
+            ap = (*p, "alternatives", i)
+            alt_m = self.mapping(alt, ap, "an alternative")
+            if alt_m is None:
+                continue
+            self.unknown_keys(alt_m, ("id", "when", "points"), ap)
+            aid = self.text(alt_m, "id", ap)
+            pts = self.integer(alt_m, "points", ap)
+            if "when" not in alt_m:
+                self.err(ap, "missing 'when'")
+                continue
+            compiled.append((aid, self.predicate(alt_m["when"], (*ap, "when"), offers=True), pts))
+        otherwise = am.get("otherwise", 0)
+        if not isinstance(otherwise, int) or isinstance(otherwise, bool):
+            self.err((*p, "otherwise"), "'otherwise' must be an integer")
+            otherwise = 0
+        alts_t, other = tuple(compiled), otherwise
+
+        def one_score(a: Values, o: Values) -> int:
+            for _, pred, pts in alts_t:
+                if pred(a, o):
+                    return pts
+            return other
+
+        def one_explain(a: Values, o: Values) -> str:
+            for aid, pred, _ in alts_t:
+                if pred(a, o):
+                    return f"alternative '{aid}'"
+            return "none of the alternatives"
+
+        return [OfferCriterion(full_id, label, kind, one_score, m, one_explain)]
+
     # -- tie-breakers ---------------------------------------------------------------------
     def tie_breaker(self, spec: Any, path: tuple[PathElem, ...]) -> TieBreaker | None:
         if spec == "earlier_submission":
@@ -778,7 +873,8 @@ class _Compiler:
         m = self.mapping(data, (), "the call file")
         if m is None:
             return None
-        top = ("call", "fields", "offer_fields", "lists", "eligibility", "points", "tie_breakers", "outcome")
+        top = ("call", "fields", "offer_fields", "lists", "eligibility", "points", "offer_points", "tie_breakers",
+               "outcome")  # fmt: skip
         self.unknown_keys(m, top, ())
         head = self.mapping(m.get("call", {}), ("call",), "'call'") or {}
         cid = self.text(head, "id", ("call",)) if "call" in m else ""
@@ -845,6 +941,18 @@ class _Compiler:
                 self.err(("points",), f"duplicate criterion id '{c.id}'")
             seen.add(c.id)
 
+        offer_criteria: list[OfferCriterion] = []
+        ops = m.get("offer_points", [])
+        if not isinstance(ops, list):
+            self.err(("offer_points",), "'offer_points' must be a list of criteria")
+            ops = []
+        for i, c in enumerate(ops):
+            offer_criteria.extend(self.offer_criterion(c, ("offer_points", i)))
+        for c in offer_criteria:
+            if c.id in seen:
+                self.err(("offer_points",), f"duplicate criterion id '{c.id}'")
+            seen.add(c.id)
+
         tbs: list[TieBreaker] = []
         raw_tb = m.get("tie_breakers", [])
         if not isinstance(raw_tb, list):
@@ -858,6 +966,8 @@ class _Compiler:
         if "outcome" not in m:
             self.err((), "missing 'outcome' (mode: ranked_budget, first_come or places)")
         outcome = self.outcome(m.get("outcome"), ("outcome",)) if "outcome" in m else Outcome("ranked_budget")
+        if offer_criteria and outcome.mode != "places":
+            self.err(("offer_points",), "'offer_points' count at one offer only: they need 'mode: places'")
         if self.errors:
             return None
         return Call(
@@ -871,6 +981,7 @@ class _Compiler:
             tie_breakers=tuple(tbs),
             outcome=outcome,
             source=m,
+            offer_criteria=tuple(offer_criteria),
         )
 
 

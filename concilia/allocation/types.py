@@ -58,6 +58,24 @@ class Candidate:
     group: str | None = None
     offer_priority: Mapping[str, int] = field(default_factory=dict)
     """Per offer, a priority class (lower comes first, default 0); ties broken by ``rank``."""
+    points: int = 0
+    """The global points (what ``rank`` was computed from); only read when some offer gives points of its own."""
+    offer_points: Mapping[str, int] = field(default_factory=dict)
+    """Per offer, points that count at that offer only (a sibling attends it, it is the nearest to home)."""
+    tie: int | None = None
+    """Position in the order of the call's tie-breakers alone (no points), default ``rank``."""
+
+    def offer_key(self, offer: str) -> tuple[int, int, int, str]:
+        """How ``offer`` orders its applicants (lower first): priority class, then the points at that offer
+        (global and the offer's own, highest first), then the tie-breakers, then the id. Without per-offer
+        points this is the order of (class, rank, id)."""
+        own = self.offer_points.get(offer, 0)
+        return (
+            self.offer_priority.get(offer, 0),
+            -(self.points + own),
+            self.rank if self.tie is None else self.tie,
+            self.id,
+        )
 
 
 @dataclass(slots=True)

@@ -54,6 +54,36 @@ def test_engine_matching_equals_the_matching_library() -> None:
         assert places.assign(cands, inst.capacities, siblings="independent").placed == lib
 
 
+def test_with_per_offer_points_the_matching_equals_the_matching_library() -> None:
+    """Each offer ranks by its own score (global points + its own points): still the applicant-optimal
+    stable matching the ``matching`` library finds, on instances without groups."""
+    for seed in range(5):
+        inst = bench.generate(N, sibling_share=0.0, seed=seed)
+        rnd = random.Random(seed)
+        cands = [
+            Candidate(
+                c.id,
+                c.rank,
+                c.preferences,
+                None,
+                c.offer_priority,
+                points=-c.rank,
+                offer_points={o: rnd.choice((0, 0, 5, 20)) for o in c.preferences},
+                tie=c.rank,
+            )
+            for c in bench.reference_candidates(inst, siblings="independent")
+        ]
+        assert any(c.offer_points[o] for c in cands for o in c.preferences)
+        lib, _ = models.matching_library(cands, inst.capacities)
+        got = places.assign(cands, inst.capacities, siblings="independent")
+        assert got.placed == lib
+        assert places.blocking_pairs(cands, inst.capacities, got) == []
+        plain = places.assign(
+            [Candidate(c.id, c.rank, c.preferences, None, c.offer_priority) for c in cands], inst.capacities
+        )
+        assert plain.placed != got.placed  # the offers' own points changed who is placed
+
+
 def test_exact_optimum_places_at_least_as_many_as_the_engine() -> None:
     for seed in range(3):
         inst = bench.generate(N, sibling_share=0.0, seed=seed)
@@ -146,3 +176,42 @@ def _assert_feasible(cands: list[Candidate], caps: dict[str, int], placed: dict[
     for o in placed.values():
         load[o] = load.get(o, 0) + 1
     assert all(load[o] <= caps[o] for o in load)
+
+
+def test_engine_with_per_offer_points_equals_the_matching_library() -> None:
+    """The benchmark's call with ``offer_points`` (+20 where a sibling already attends, +10 at the nursery
+    nearest the parent's work): the engine's placements are the applicant-optimal stable matching."""
+    import dataclasses
+
+    from concilia.allocation import engine, rules
+
+    offer_points = (
+        "offer_points:\n"
+        "  - {id: sibling_there, label: Sibling attends, condition: {same: [sibling_at, offer.id]}, points: 20}\n"
+        "  - {id: near_work, label: Nearest to work, condition: {same: [nearest_to_work, offer.id]}, points: 10}\n"
+    )
+    for seed in range(3):
+        inst = bench.generate(N * 4, sibling_share=0.0, seed=seed)
+        rnd = random.Random(seed)
+        apps = [
+            dataclasses.replace(
+                a,
+                fields={
+                    **a.fields,
+                    "sibling_at": rnd.choice(a.preferences) if rnd.random() < 0.3 else None,
+                    "nearest_to_work": rnd.choice(a.preferences) if rnd.random() < 0.3 else None,
+                },
+            )
+            for a in inst.applications
+        ]
+        text = bench.call_yaml(inst.district, siblings="independent")
+        text = text.replace("fields:\n", "fields:\n  sibling_at: string\n  nearest_to_work: string\n", 1)
+        call = rules.parse_call(text.replace("tie_breakers:", offer_points + "tie_breakers:"), "bench.yaml")
+        result = engine.rank(call, apps, inst.offers)
+        ordered = engine._order(call, engine._score(call, apps))
+        cands = engine._candidates(call, ordered, {o.id: o for o in inst.offers})
+        assert any(c.offer_points for c in cands)
+        got = {e.id: e.offer for e in result.entries if e.offer}
+        lib, _ = models.matching_library(cands, inst.capacities)
+        assert got == lib
+        assert places.blocking_pairs(cands, inst.capacities, places.assign(cands, inst.capacities)) == []

@@ -17,8 +17,11 @@ OFFERS = ["o0", "o1", "o2", "o3", "o4"]
 
 @st.composite
 def instances(
-    draw: st.DrawFn, *, groups: bool = True, priorities: bool = True
+    draw: st.DrawFn, *, groups: bool = True, priorities: bool = True, offer_points: bool | None = None
 ) -> tuple[list[Candidate], dict[str, int]]:
+    """Random small instances; with ``offer_points`` (drawn when None) offers order by their own points too."""
+    if offer_points is None:
+        offer_points = priorities and draw(st.booleans())
     n_offers = draw(st.integers(1, len(OFFERS)))
     offers = OFFERS[:n_offers]
     caps = {o: draw(st.integers(0, 3)) for o in offers}
@@ -28,6 +31,13 @@ def instances(
         prefs = draw(st.lists(st.sampled_from([*offers, "unknown"]), max_size=4, unique=True))
         prio = draw(st.dictionaries(st.sampled_from(offers), st.integers(-1, 2), max_size=2)) if priorities else {}
         group = draw(st.one_of(st.none(), st.sampled_from(["f1", "f2", "f3"]))) if groups else None
+        extra: dict = {}
+        if offer_points:  # global points, a tie-breaker position and points at some offers only
+            extra = {
+                "points": draw(st.integers(0, 30)),
+                "tie": draw(st.integers(1, 8)),
+                "offer_points": draw(st.dictionaries(st.sampled_from(offers), st.integers(-5, 25), max_size=3)),
+            }
         candidates.append(
             Candidate(
                 id=f"c{i}",
@@ -35,13 +45,14 @@ def instances(
                 preferences=tuple(prefs),
                 group=group,
                 offer_priority=prio,
+                **extra,
             )
         )
     return candidates, caps
 
 
-def offer_key(c: Candidate, offer: str) -> tuple[int, int, str]:
-    return (c.offer_priority.get(offer, 0), c.rank, c.id)
+def offer_key(c: Candidate, offer: str) -> tuple[int, int, int, str]:
+    return c.offer_key(offer)
 
 
 def check_feasible(candidates: list[Candidate], caps: dict[str, int], result: Assignment) -> None:
@@ -59,6 +70,21 @@ def effective_groups(candidates: list[Candidate]) -> dict[str, list[Candidate]]:
         if c.group is not None:
             groups.setdefault(c.group, []).append(c)
     return {g: m for g, m in groups.items() if len(m) > 1}
+
+
+@settings(max_examples=300, deadline=None)
+@given(instances(groups=False, offer_points=True))
+def test_offers_order_by_their_own_points_and_the_matching_stays_stable(
+    inst: tuple[list[Candidate], dict[str, int]],
+) -> None:
+    """Per-offer points: each offer ranks by its own score; still no justified envy (no blocking pair)."""
+    candidates, caps = inst
+    result = assign(candidates, caps)
+    check_feasible(candidates, caps, result)
+    assert blocking_pairs(candidates, caps, result) == []
+    for offer, waiting in result.waiting.items():
+        keys = [next(c for c in candidates if c.id == w).offer_key(offer) for w in waiting]
+        assert keys == sorted(keys)
 
 
 @settings(max_examples=300, deadline=None)
