@@ -6,6 +6,7 @@ points (descending), then the call's tie-breakers, then the application id as th
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 from collections import Counter
@@ -116,6 +117,9 @@ def _score(call: Call, applications: Iterable[Application]) -> list[_Scored]:
     too so their explanation shows the whole picture (they are not ranked).
     """
     apps = list(applications)
+    request = call.outcome.request
+    if request is not None:  # the amount asked is computed from the fields ("weeks × 100 €", capped)
+        apps = [dataclasses.replace(a, requested_cents=request(a.fields)) for a in apps]
     ids = [a.id for a in apps]
     if len(set(ids)) != len(ids):
         seen: set[str] = set()

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from concilia.allocation.rules import Call
 from concilia.allocation.types import Answer, Application, Offer
+from concilia.allocation.units import parse_money
 
 ROME = ZoneInfo("Europe/Rome")
 _TRUE = {"true", "1", "yes", "y", "si", "sì", "s"}
@@ -60,6 +61,8 @@ def parse_value(raw: Any, ftype: str) -> Any:
         if isinstance(raw, str) and _INTEGER.fullmatch(raw):
             return int(raw)
         raise ValueError(f"{raw!r} is not an integer (amounts are whole euro cents, no separators)")
+    if ftype == "money":
+        return parse_money(raw)
     if ftype == "boolean":
         if isinstance(raw, bool):
             return raw

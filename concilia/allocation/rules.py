@@ -22,8 +22,11 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-FieldType = Literal["string", "integer", "date", "boolean"]
-FIELD_TYPES: tuple[str, ...] = ("string", "integer", "date", "boolean")
+from concilia.allocation.units import Duration, parse_duration, parse_money
+
+FieldType = Literal["string", "integer", "date", "boolean", "money"]
+FIELD_TYPES: tuple[str, ...] = ("string", "integer", "date", "boolean", "money")
+"""``money``: euros in the files (``12.345,67``), integer cents in the engine; rule values in euros too."""
 FitRule = Literal["stop", "skip", "partial"]
 
 Values = Mapping[str, Any]
@@ -198,6 +201,8 @@ class Outcome:
     default_class: int = 0
     age_field: str | None = None
     reference_date: dt.date | None = None
+    request: Scorer | None = None
+    """Budget modes: the amount asked, computed from the application's fields (cents), instead of ``requested_cents``."""
 
 
 @dataclass(frozen=True)
@@ -244,7 +249,7 @@ def lottery_key(seed: str, application_id: str) -> str:
 # Compiler
 
 
-_PREDICATE_KINDS = ("age_months", "at_most", "at_least", "in_list", "is_true", "same", "all", "any", "not")
+_PREDICATE_KINDS = ("age", "age_months", "at_most", "at_least", "in_list", "is_true", "same", "all", "any", "not")
 _CRITERION_KINDS = ("condition", "one_of", "per_unit", "bands", "sum")
 
 
@@ -331,7 +336,17 @@ class _Compiler:
             return None
         return scope, name, ftype
 
+    def money(self, value: Any, path: Sequence[PathElem]) -> int | None:
+        """A rule's amount in euros (``"30.000 €"``, ``30000``, ``1234.5``) as cents; None after an error."""
+        try:
+            return parse_money(value)
+        except ValueError as exc:
+            self.err(path, str(exc))
+            return None
+
     def check_value(self, value: Any, ftype: str, path: Sequence[PathElem]) -> bool:
+        if ftype == "money":
+            return self.money(value, path) is not None
         ok = {
             "integer": isinstance(value, int) and not isinstance(value, bool),
             "date": isinstance(value, dt.date) and not isinstance(value, dt.datetime),
@@ -411,6 +426,48 @@ class _Compiler:
         m = self.mapping(arg, p, f"'{kind}'")
         if m is None:
             return never
+        if kind == "age":
+            self.unknown_keys(m, ("field", "reference_date", "min", "max", "under"), p)
+            ref = self.field_ref(m.get("field"), (*p, "field"), offers=offers, types=("date",))
+            refdate = m.get("reference_date")
+            if not isinstance(refdate, dt.date) or isinstance(refdate, dt.datetime):
+                self.err((*p, "reference_date"), "'reference_date' must be a date (YYYY-MM-DD)")
+                refdate = None
+            bounds: dict[str, Duration] = {}
+            for k in ("min", "max", "under"):
+                if k in m:
+                    try:
+                        bounds[k] = parse_duration(m[k])
+                    except ValueError as exc:
+                        self.err((*p, k), str(exc))
+            if not bounds and not any(k in m for k in ("min", "max", "under")):
+                self.err(p, "'age' needs 'min', 'max' or 'under' (e.g. max: 13 years, under: 11 years)")
+            if "max" in m and "under" in m:
+                self.err(p, "'age' takes 'max' or 'under', not both")
+            # In months: min "3 years" = 36; max "13 years" = up to 13 years and 11 months (167); max "30 months"
+            # = 30; under "11 years" = less than 132.
+            lo_m = bounds["min"].months if "min" in bounds else -(10**9)
+            hi_m = 10**9
+            if "max" in bounds:
+                b = bounds["max"]
+                hi_m = b.months + 11 if b.years_only else b.months
+            elif "under" in bounds:
+                hi_m = bounds["under"].months - 1
+            if lo_m > hi_m:
+                self.err(p, "the minimum age is above the maximum")
+            if ref is None or refdate is None or len(bounds) != sum(k in m for k in ("min", "max", "under")):
+                return never
+            ga = _getter(ref)
+            ay, am_, aday = refdate.year, refdate.month, refdate.day
+
+            def age_in(a: Values, o: Values) -> bool:
+                b = ga(a, o)
+                if b is None:
+                    return False
+                months = (ay - b.year) * 12 + (am_ - b.month) - (aday < b.day)
+                return lo_m <= months <= hi_m
+
+            return age_in
         if kind == "age_months":
             self.unknown_keys(m, ("field", "reference_date", "min", "max"), p)
             ref = self.field_ref(m.get("field"), (*p, "field"), offers=offers, types=("date",))
@@ -444,13 +501,15 @@ class _Compiler:
             return age_ok
         if kind in ("at_most", "at_least"):
             self.unknown_keys(m, ("field", "value"), p)
-            ref = self.field_ref(m.get("field"), (*p, "field"), offers=offers, types=("integer", "date"))
+            ref = self.field_ref(m.get("field"), (*p, "field"), offers=offers, types=("integer", "date", "money"))
             if "value" not in m:
                 self.err(p, "missing 'value'")
                 return never
             if ref is None or not self.check_value(m["value"], ref[2], (*p, "value")):
                 return never
             name, limit = ref[1], m["value"]
+            if ref[2] == "money":
+                limit = parse_money(limit)
             src = 0 if ref[0] == "a" else 1
             if kind == "at_most":
                 if src == 0:
@@ -613,7 +672,8 @@ class _Compiler:
         if am is None:
             return []
         self.unknown_keys(am, ("field", "ranges", "missing"), p)
-        ref = self.field_ref(am.get("field"), (*p, "field"), offers=False, types=("integer",))
+        ref = self.field_ref(am.get("field"), (*p, "field"), offers=False, types=("integer", "money"))
+        is_money = ref is not None and ref[2] == "money"
         missing = am.get("missing", 0)
         if not isinstance(missing, int) or isinstance(missing, bool):
             self.err((*p, "missing"), "'missing' must be an integer (points when the field is empty)")
@@ -630,6 +690,11 @@ class _Compiler:
                 continue
             self.unknown_keys(rm, ("min", "max", "points"), rp)
             lo, hi = rm.get("min"), rm.get("max")
+            if is_money:  # bands of an amount are written in euros: "15.000 €", or 15000, 15000.01
+                lo = None if lo is None else self.money(lo, (*rp, "min"))
+                hi = None if hi is None else self.money(hi, (*rp, "max"))
+                if (lo is None and "min" in rm) or (hi is None and "max" in rm):
+                    continue
             for k, v in (("min", lo), ("max", hi)):
                 if v is not None and (not isinstance(v, int) or isinstance(v, bool)):
                     self.err((*rp, k), f"'{k}' must be an integer")
@@ -764,7 +829,7 @@ class _Compiler:
             return None
         if "field" in spec:
             self.unknown_keys(spec, ("field", "order", "missing"), path)
-            ref = self.field_ref(spec["field"], (*path, "field"), offers=False, types=("integer", "date"))
+            ref = self.field_ref(spec["field"], (*path, "field"), offers=False, types=("integer", "date", "money"))
             order = spec.get("order", "asc")
             missing = spec.get("missing", "last")
             if order not in ("asc", "desc"):
@@ -800,6 +865,59 @@ class _Compiler:
         self.err(path, "unknown tie-breaker (allowed: field, older_child_first, earlier_submission, lottery)")
         return None
 
+    def request(self, spec: Any, path: tuple[PathElem, ...]) -> Scorer | None:
+        """The amount asked, from the fields: ``{field: cost}`` (a money field), ``{per_unit: {field: weeks,
+        amount: "100 €"}}``, or ``{sum: [...]}`` of those, each with an optional ``max`` in euros."""
+        m = self.mapping(spec, path, "'request'")
+        if m is None:
+            return None
+        kinds = [k for k in ("field", "per_unit", "sum") if k in m]
+        if len(kinds) != 1:
+            self.err(path, "'request' needs exactly one of: field (an amount), per_unit, sum")
+            return None
+        self.unknown_keys(m, (kinds[0], "max"), path)
+        cap = self.money(m["max"], (*path, "max")) if "max" in m else None
+        part: Scorer | None = None
+        if kinds[0] == "field":
+            ref = self.field_ref(m["field"], (*path, "field"), offers=False, types=("money",))
+            if ref is not None:
+                name = ref[1]
+
+                def amount(a: Values) -> int:
+                    v = a.get(name)
+                    return 0 if v is None else v
+
+                part = amount
+        elif kinds[0] == "per_unit":
+            pm = self.mapping(m["per_unit"], (*path, "per_unit"), "'per_unit'")
+            if pm is not None:
+                self.unknown_keys(pm, ("field", "amount"), (*path, "per_unit"))
+                ref = self.field_ref(pm.get("field"), (*path, "per_unit", "field"), offers=False, types=("integer",))
+                each = self.money(pm.get("amount"), (*path, "per_unit", "amount"))
+                if ref is not None and each is not None:
+                    name, unit = ref[1], each
+
+                    def units_amount(a: Values) -> int:
+                        v = a.get(name)
+                        return 0 if v is None or v < 0 else v * unit
+
+                    part = units_amount
+        else:
+            items = m["sum"]
+            if not isinstance(items, list) or not items:
+                self.err((*path, "sum"), "'sum' needs a non-empty list")
+                return None
+            parts = [self.request(x, (*path, "sum", i)) for i, x in enumerate(items)]
+            if all(x is not None for x in parts):
+                compiled = tuple(x for x in parts if x is not None)
+                part = lambda a: sum(x(a) for x in compiled)  # noqa: E731
+        if part is None:
+            return None
+        if cap is None:
+            return part
+        limit, inner = cap, part
+        return lambda a: min(inner(a), limit)
+
     # -- outcome --------------------------------------------------------------------------
     def outcome(self, spec: Any, path: tuple[PathElem, ...]) -> Outcome:
         m = self.mapping(spec, path, "'outcome'")
@@ -807,7 +925,8 @@ class _Compiler:
             return Outcome("ranked_budget")
         mode = m.get("mode")
         if mode in ("ranked_budget", "first_come"):
-            self.unknown_keys(m, ("mode", "budget_cents", "max_grant_cents", "fit"), path)
+            self.unknown_keys(m, ("mode", "budget_cents", "max_grant_cents", "fit", "request"), path)
+            request = self.request(m["request"], (*path, "request")) if "request" in m else None
             budget = self.integer(m, "budget_cents", path, minimum=0)
             cap = m.get("max_grant_cents")
             if cap is not None and (not isinstance(cap, int) or isinstance(cap, bool) or cap < 0):
@@ -817,7 +936,7 @@ class _Compiler:
             if fit not in ("stop", "skip", "partial"):
                 self.err((*path, "fit"), "'fit' must be 'stop', 'skip' or 'partial'")
                 fit = "stop"
-            return Outcome(mode, budget_cents=budget, max_grant_cents=cap, fit=fit)
+            return Outcome(mode, budget_cents=budget, max_grant_cents=cap, fit=fit, request=request)
         if mode == "places":
             self.unknown_keys(m, ("mode", "siblings", "priorities", "default_class", "age", "reference_date"), path)
             siblings = m.get("siblings", "together")
@@ -1011,7 +1130,7 @@ def _predicate_reads(spec: Any) -> tuple[tuple[str, ...], tuple[str, ...]] | Non
             return isinstance(arg, list) and all(ref(x) for x in arg)
         if kind == "is_true" and isinstance(arg, str):
             return ref(arg)
-        if kind in ("is_true", "age_months", "at_most", "at_least", "in_list") and isinstance(arg, dict):
+        if kind in ("is_true", "age", "age_months", "at_most", "at_least", "in_list") and isinstance(arg, dict):
             return ref(arg.get("field"))
         return False
 
