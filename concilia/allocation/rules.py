@@ -154,6 +154,15 @@ class Criterion:
 
 
 @dataclass(frozen=True, slots=True)
+class ListField:
+    """A field holding a list of items (the children of a family), each with typed fields of its own."""
+
+    item_fields: dict[str, str]
+    max_items: int
+    """More items than this in an application is an error, never silently cut."""
+
+
+@dataclass(frozen=True, slots=True)
 class OfferCriterion:
     """Places mode: points that count at one offer only, evaluated on the (application, offer) pair."""
 
@@ -219,6 +228,8 @@ class Call:
     tie_breakers: tuple[TieBreaker, ...]
     outcome: Outcome
     source: dict[str, Any] = field(default_factory=dict, repr=False)
+    list_fields: dict[str, ListField] = field(default_factory=dict)
+    """The fields of type list (``fields[name] == "list"``): their items' fields and maximum length."""
     offer_criteria: tuple[OfferCriterion, ...] = ()
     """``offer_points:`` (places mode): each offer adds these to the points of the applicants who listed it."""
 
@@ -249,8 +260,20 @@ def lottery_key(seed: str, application_id: str) -> str:
 # Compiler
 
 
-_PREDICATE_KINDS = ("age", "age_months", "at_most", "at_least", "in_list", "is_true", "same", "all", "any", "not")
-_CRITERION_KINDS = ("condition", "one_of", "per_unit", "bands", "sum")
+_PREDICATE_KINDS = (
+    "age",
+    "age_months",
+    "count",
+    "at_most",
+    "at_least",
+    "in_list",
+    "is_true",
+    "same",
+    "all",
+    "any",
+    "not",
+)
+_CRITERION_KINDS = ("condition", "one_of", "per_unit", "per_item", "bands", "sum")
 
 
 class _Compiler:
@@ -260,6 +283,7 @@ class _Compiler:
         self.fields: dict[str, str] = {}
         self.offer_fields: dict[str, str] = {}
         self.lists: dict[str, tuple[Any, ...]] = {}
+        self.list_fields: dict[str, ListField] = {}
 
     # -- reporting ------------------------------------------------------------------------
     def err(self, path: Sequence[PathElem], message: str) -> None:
@@ -357,6 +381,50 @@ class _Compiler:
             self.err(path, f"{value!r} is not a valid {ftype}")
         return ok
 
+    def list_field(self, spec: dict[str, Any], path: tuple[PathElem, ...]) -> ListField | None:
+        """``{list: {birth_date: date, shared_custody: boolean}, max_items: 8}``."""
+        self.unknown_keys(spec, ("list", "max_items"), path)
+        items = spec.get("list")
+        if not isinstance(items, dict) or not items:
+            self.err((*path, "list"), "'list' must map the item's field names to types")
+            return None
+        item_fields: dict[str, str] = {}
+        for name, ftype in items.items():
+            if not isinstance(name, str) or not name.isidentifier():
+                self.err((*path, "list", name), f"field name '{name}' must be a plain identifier")
+            elif ftype not in FIELD_TYPES:
+                self.err((*path, "list", name), f"type '{ftype}' unknown (allowed: {', '.join(FIELD_TYPES)})")
+            else:
+                item_fields[name] = ftype
+        cap = self.integer(spec, "max_items", path, minimum=1)
+        return ListField(item_fields, cap) if cap else None
+
+    def list_ref(self, m: Mapping[str, Any], path: tuple[PathElem, ...]) -> tuple[str, Predicate | None] | None:
+        """The ``list`` a ``count``/``per_item`` reads and its ``where`` predicate over one item's fields."""
+        name = m.get("list")
+        if not isinstance(name, str) or name not in self.list_fields:
+            self.err((*path, "list"), f"unknown list field '{name}' (declare it under 'fields:' with 'list:')")
+            return None
+        where = None
+        if "where" in m:
+            saved = self.fields
+            self.fields = dict(self.list_fields[name].item_fields)  # inside 'where', names are the item's fields
+            try:
+                where = self.predicate(m["where"], (*path, "where"))
+            finally:
+                self.fields = saved
+        return name, where
+
+    def counter(self, m: Mapping[str, Any], path: tuple[PathElem, ...]) -> Callable[[Values], int] | None:
+        ref = self.list_ref(m, path)
+        if ref is None:
+            return None
+        name, where = ref
+        if where is None:
+            return lambda a: len(a.get(name) or ())
+        test = where
+        return lambda a: sum(1 for item in a.get(name) or () if test(item, _EMPTY))
+
     # -- predicates -----------------------------------------------------------------------
     def predicate(self, spec: Any, path: tuple[PathElem, ...], *, offers: bool = False) -> Predicate:
         never: Predicate = lambda a, o: False  # noqa: E731
@@ -426,6 +494,22 @@ class _Compiler:
         m = self.mapping(arg, p, f"'{kind}'")
         if m is None:
             return never
+        if kind == "count":
+            self.unknown_keys(m, ("list", "where", "min", "max"), p)
+            count = self.counter(m, p)
+            lo, hi = m.get("min"), m.get("max")
+            for k, v in (("min", lo), ("max", hi)):
+                if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 0):
+                    self.err((*p, k), f"'{k}' must be a whole number")
+                    return never
+            if lo is None and hi is None:
+                self.err(p, "'count' needs 'min', 'max' or both")
+            if count is None:
+                return never
+            lo_c = lo if lo is not None else 0
+            hi_c = hi if hi is not None else 10**9
+            counted = count
+            return lambda a, o: lo_c <= counted(a) <= hi_c
         if kind == "age":
             self.unknown_keys(m, ("field", "reference_date", "min", "max", "under"), p)
             ref = self.field_ref(m.get("field"), (*p, "field"), offers=offers, types=("date",))
@@ -642,6 +726,29 @@ class _Compiler:
                 return "none of the alternatives"
 
             return [Criterion(full_id, label, kind, one_of_score, m, one_of_explain)]
+        if kind == "per_item":
+            am = self.mapping(arg, p, "'per_item'")
+            if am is None:
+                return []
+            self.unknown_keys(am, ("list", "where", "points", "max_items"), p)
+            count = self.counter(am, p)
+            pts = self.integer(am, "points", p)
+            cap = am.get("max_items")
+            if cap is not None and (not isinstance(cap, int) or isinstance(cap, bool) or cap < 0):
+                self.err((*p, "max_items"), "'max_items' must be a non-negative integer")
+                cap = None
+            if count is None:
+                return []
+            cap_n = cap if cap is not None else 10**9
+            counted = count
+
+            def item_score(a: Values) -> int:
+                return min(counted(a), cap_n) * pts
+
+            def item_explain(a: Values) -> str:
+                return f"{min(counted(a), cap_n)} item(s) × {pts} points"
+
+            return [Criterion(full_id, label, kind, item_score, am, item_explain)]
         if kind == "per_unit":
             am = self.mapping(arg, p, "'per_unit'")
             if am is None:
@@ -1011,8 +1118,13 @@ class _Compiler:
                     self.err((section, name), f"field name '{name}' must be a plain identifier")
                 elif name in ("id", "submitted_at", "preferences", "group", "requested_cents", "capacity"):
                     self.err((section, name), f"'{name}' is a standard column; do not declare it")
+                elif isinstance(ftype, dict) and section == "fields":
+                    declared = self.list_field(ftype, (section, name))
+                    if declared is not None:
+                        target[name] = "list"
+                        self.list_fields[name] = declared
                 elif ftype not in FIELD_TYPES:
-                    self.err((section, name), f"type '{ftype}' unknown (allowed: {', '.join(FIELD_TYPES)})")
+                    self.err((section, name), f"type '{ftype}' unknown (allowed: {', '.join(FIELD_TYPES)}, or a list)")
                 else:
                     target[name] = ftype
         lists = m.get("lists", {})
@@ -1101,6 +1213,7 @@ class _Compiler:
             outcome=outcome,
             source=m,
             offer_criteria=tuple(offer_criteria),
+            list_fields=dict(self.list_fields),
         )
 
 
