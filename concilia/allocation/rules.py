@@ -150,7 +150,8 @@ class Criterion:
     kind: str
     score: Scorer
     spec: Any
-    explain: Callable[[Values], str]
+    explain: Callable[[Values], dict[str, Any]]
+    """A structured detail (``concilia.allocation.texts`` turns it into sentences in Italian and English)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +172,7 @@ class OfferCriterion:
     kind: str
     score: OfferScorer
     spec: Any
-    explain: Callable[[Values, Values], str]
+    explain: Callable[[Values, Values], dict[str, Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -425,6 +426,61 @@ class _Compiler:
         test = where
         return lambda a: sum(1 for item in a.get(name) or () if test(item, _EMPTY))
 
+    def facts(self, spec: Any) -> Callable[[Values, Values], list[dict[str, Any]]]:
+        """What a predicate looked at, for an explanation: each leaf's field, the application's value and the
+        rule's bound (``{"kind": "at_least", "field": "children", "value": 2, "limit": 4}``). Read from a
+        valid spec; the truth of each leaf is not re-evaluated (the criterion's result says it)."""
+        leaves: list[tuple[str, dict[str, Any]]] = []
+
+        def walk(sp: Any) -> None:
+            if not isinstance(sp, dict) or len(sp) != 1:
+                return
+            ((kind, arg),) = sp.items()
+            if kind in ("all", "any") and isinstance(arg, list):
+                for x in arg:
+                    walk(x)
+            elif kind == "not":
+                walk(arg)
+            elif kind == "is_true":
+                leaves.append((kind, {"field": arg if isinstance(arg, str) else (arg or {}).get("field")}))
+            elif kind == "same" and isinstance(arg, list):
+                leaves.append((kind, {"fields": [str(x) for x in arg]}))
+            elif isinstance(arg, dict):
+                leaves.append((kind, dict(arg)))
+
+        walk(spec)
+        money = {n for n, t in self.fields.items() if t == "money" or n.endswith("_cents")}
+
+        def value_of(ref: Any, a: Values, o: Values) -> Any:
+            if not isinstance(ref, str):
+                return None
+            if ref.startswith("offer."):
+                return o.get(ref[len("offer.") :])
+            return a.get(ref[len("application.") :] if ref.startswith("application.") else ref)
+
+        def facts(a: Values, o: Values) -> list[dict[str, Any]]:
+            out: list[dict[str, Any]] = []
+            for kind, arg in leaves:
+                fact: dict[str, Any] = {"kind": kind}
+                if kind == "same":
+                    fact["values"] = [value_of(r, a, o) for r in arg["fields"]]
+                elif kind == "count":
+                    listed = str(arg.get("list"))
+                    fact.update(list=listed, value=len(a.get(listed) or ()), min=arg.get("min"), max=arg.get("max"))
+                else:
+                    ref = arg.get("field")
+                    fact.update(field=ref, value=value_of(ref, a, o), money=ref in money)
+                    for k in ("value", "min", "max", "under", "values", "list"):
+                        if k in arg and k != "value":
+                            fact[k] = arg[k]
+                    if "value" in arg:
+                        is_money_field = self.fields.get(str(ref)) == "money"
+                        fact["limit"] = parse_money(arg["value"]) if is_money_field else arg["value"]
+                out.append(fact)
+            return out
+
+        return facts
+
     # -- predicates -----------------------------------------------------------------------
     def predicate(self, spec: Any, path: tuple[PathElem, ...], *, offers: bool = False) -> Predicate:
         never: Predicate = lambda a, o: False  # noqa: E731
@@ -666,6 +722,7 @@ class _Compiler:
         if kind == "condition":
             pts = self.integer(m, "points", path)
             pred = self.predicate(arg, p)
+            why = self.facts(arg)
 
             def cond_score(a: Values) -> int:
                 return pts if pred(a, _EMPTY) else 0
@@ -677,7 +734,7 @@ class _Compiler:
                     kind,
                     cond_score,
                     m,
-                    lambda a: "condition met" if pred(a, _EMPTY) else "condition not met",
+                    lambda a: {"met": True} if pred(a, _EMPTY) else {"met": False, "why": why(a, _EMPTY)},
                 )
             ]
         if kind == "one_of":
@@ -690,14 +747,16 @@ class _Compiler:
                 self.err((*p, "alternatives"), "'alternatives' must be a non-empty list")
                 return []
             compiled: list[tuple[str, Predicate, int]] = []
+            alt_labels: dict[str, str] = {}
             seen: set[str] = set()
             for i, alt in enumerate(alts):
                 ap = (*p, "alternatives", i)
                 alt_m = self.mapping(alt, ap, "an alternative")
                 if alt_m is None:
                     continue
-                self.unknown_keys(alt_m, ("id", "when", "points"), ap)
+                self.unknown_keys(alt_m, ("id", "label", "when", "points"), ap)
                 aid = self.text(alt_m, "id", ap)
+                alt_labels[aid] = str(alt_m.get("label", aid))
                 if aid in seen:
                     self.err((*ap, "id"), f"duplicate alternative id '{aid}'")
                 seen.add(aid)
@@ -719,11 +778,11 @@ class _Compiler:
                         return pts
                 return other
 
-            def one_of_explain(a: Values) -> str:
+            def one_of_explain(a: Values) -> dict[str, Any]:
                 for aid, pred, _ in alts_t:
                     if pred(a, _EMPTY):
-                        return f"alternative '{aid}'"
-                return "none of the alternatives"
+                        return {"alternative": aid, "label": alt_labels.get(aid, aid)}
+                return {"alternative": None}
 
             return [Criterion(full_id, label, kind, one_of_score, m, one_of_explain)]
         if kind == "per_item":
@@ -745,8 +804,9 @@ class _Compiler:
             def item_score(a: Values) -> int:
                 return min(counted(a), cap_n) * pts
 
-            def item_explain(a: Values) -> str:
-                return f"{min(counted(a), cap_n)} item(s) × {pts} points"
+            def item_explain(a: Values) -> dict[str, Any]:
+                n = counted(a)
+                return {"items": n, "counted": min(n, cap_n), "each": pts, "cap": cap}
 
             return [Criterion(full_id, label, kind, item_score, am, item_explain)]
         if kind == "per_unit":
@@ -773,7 +833,10 @@ class _Compiler:
                 v = a.get(name)
                 return 0 if v is None or v < 0 else (v if v < cap_i else cap_i) * pts
 
-            return [Criterion(full_id, label, kind, unit_score, am, lambda a: f"{units(a)} unit(s) × {pts} points")]
+            def unit_explain(a: Values) -> dict[str, Any]:
+                return {"value": a.get(name), "counted": units(a), "each": pts, "cap": cap}
+
+            return [Criterion(full_id, label, kind, unit_score, am, unit_explain)]
         # bands
         am = self.mapping(arg, p, "'bands'")
         if am is None:
@@ -841,12 +904,18 @@ class _Compiler:
             b = band_of(v)
             return b[2] if b else 0
 
-        def band_explain(a: Values) -> str:
+        shown_as_money = is_money or name.endswith("_cents")  # an integer amount in cents reads as euros
+
+        def band_explain(a: Values) -> dict[str, Any]:
             v = a.get(name)
             if v is None:
-                return f"'{name}' missing"
+                return {"field": name, "value": None, "money": shown_as_money}
             b = band_of(v)
-            return f"{name}={v} in ranges[{b[3]}]" if b else f"{name}={v} in no band"
+            if b is None:
+                return {"field": name, "value": v, "money": shown_as_money, "band": None}
+            lo_b = None if b[0] == -(10**18) else b[0]
+            hi_b = None if b[1] == 10**18 else b[1]
+            return {"field": name, "value": v, "money": shown_as_money, "band": [lo_b, hi_b]}
 
         return [Criterion(full_id, label, kind, band_score, am, band_explain)]
 
@@ -878,12 +947,13 @@ class _Compiler:
         if kind == "condition":
             pts = self.integer(m, "points", path)
             pred = self.predicate(arg, p, offers=True)
+            why = self.facts(arg)
 
             def cond_score(a: Values, o: Values) -> int:
                 return pts if pred(a, o) else 0
 
-            def cond_explain(a: Values, o: Values) -> str:
-                return "condition met" if pred(a, o) else "condition not met"
+            def cond_explain(a: Values, o: Values) -> dict[str, Any]:
+                return {"met": True} if pred(a, o) else {"met": False, "why": why(a, o)}
 
             return [OfferCriterion(full_id, label, kind, cond_score, m, cond_explain)]
         am = self.mapping(arg, p, "'one_of'")
@@ -895,13 +965,15 @@ class _Compiler:
             self.err((*p, "alternatives"), "'alternatives' must be a non-empty list")
             return []
         compiled: list[tuple[str, Predicate, int]] = []
+        alt_labels: dict[str, str] = {}
         for i, alt in enumerate(alts):
             ap = (*p, "alternatives", i)
             alt_m = self.mapping(alt, ap, "an alternative")
             if alt_m is None:
                 continue
-            self.unknown_keys(alt_m, ("id", "when", "points"), ap)
+            self.unknown_keys(alt_m, ("id", "label", "when", "points"), ap)
             aid = self.text(alt_m, "id", ap)
+            alt_labels[aid] = str(alt_m.get("label", aid))
             pts = self.integer(alt_m, "points", ap)
             if "when" not in alt_m:
                 self.err(ap, "missing 'when'")
@@ -919,11 +991,11 @@ class _Compiler:
                     return pts
             return other
 
-        def one_explain(a: Values, o: Values) -> str:
+        def one_explain(a: Values, o: Values) -> dict[str, Any]:
             for aid, pred, _ in alts_t:
                 if pred(a, o):
-                    return f"alternative '{aid}'"
-            return "none of the alternatives"
+                    return {"alternative": aid, "label": alt_labels.get(aid, aid)}
+            return {"alternative": None}
 
         return [OfferCriterion(full_id, label, kind, one_score, m, one_explain)]
 

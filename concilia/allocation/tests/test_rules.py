@@ -181,9 +181,10 @@ def test_admission_table_hand_computed() -> None:
 def test_criterion_explanations() -> None:
     call = make(ADMISSION_TABLE)
     by_id = {c.id: c for c in call.criteria}
-    assert by_id["residence"].explain({"works_in_town": True}) == "alternative 'works'"
-    assert by_id["family.years"].explain({"years_on_list": 5}) == "2 unit(s) × 18 points"
-    assert by_id["isee"].explain({"isee_cents": 5}) == "isee_cents=5 in ranges[0]"
+    assert by_id["residence"].explain({"works_in_town": True}) == {"alternative": "works", "label": "works"}
+    assert by_id["family.years"].explain({"years_on_list": 5}) == {"value": 5, "counted": 2, "each": 18, "cap": 2}
+    assert by_id["isee"].explain({"isee_cents": 5}) == {
+        "field": "isee_cents", "value": 5, "money": True, "band": [0, 1000000]}  # fmt: skip
 
 
 # -- tie-breakers --------------------------------------------------------------------------------
