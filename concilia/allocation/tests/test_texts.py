@@ -10,7 +10,6 @@ from concilia.allocation.tests.test_lists import CALL as LIST_CALL
 from concilia.allocation.tests.test_lists import child
 from concilia.allocation.texts import criterion_sentence
 
-
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
