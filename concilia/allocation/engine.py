@@ -289,7 +289,7 @@ def _ranked(
     n = len(ordered)
     index = {oid: j for j, oid in enumerate(offer_ids)}
     m = len(offer_ids)
-    offer_fields = [offers[oid].fields for oid in offer_ids]
+    offer_fields = [{**offers[oid].fields, "id": oid} for oid in offer_ids]  # rules may read offer.id
     # Age ranges: an offer without one admits every age, also an unknown one.
     lo = [-1] * m
     hi = [1 << 30] * m
@@ -413,7 +413,7 @@ def _ranked_with_offer_points(
     call: Call,
     ordered: Sequence[_Scored],
     offer_ids: list[str],
-    offer_fields: list[Mapping[str, Any]],
+    offer_fields: Sequence[Mapping[str, Any]],
     prefs: list[list[int]],
     ranks: Sequence[int] | None,
     priority: Any,
@@ -421,7 +421,7 @@ def _ranked_with_offer_points(
     """The table when offers add points of their own: each offer orders by (class, points there, tie-breakers)."""
     n = len(ordered)
     crits = call.offer_criteria
-    with_id = [{**of, "id": oid} for oid, of in zip(offer_ids, offer_fields, strict=True)]
+    with_id = offer_fields
     points = [s.points for s in ordered]
     ties = _tie_positions(call, ordered)
 
@@ -457,6 +457,15 @@ def _ranked_with_offer_points(
         bonus,
         ties,
     )
+
+
+def priority_at(call: Call, app: Application, offer: Offer) -> tuple[int, str | None]:
+    """The application's priority class at ``offer`` and the label of the priority rule that gave it (None
+    for the default class): what put a child above applicants with more points at that offer."""
+    for pr in call.outcome.priorities:
+        if pr.when(app.fields, {**offer.fields, "id": offer.id}):
+            return pr.klass, pr.label
+    return call.outcome.default_class, None
 
 
 def offer_scores(call: Call, app: Application, offers: Mapping[str, Offer]) -> dict[str, tuple[int, ...]]:
