@@ -1,17 +1,20 @@
-"""Command line: ``python -m concilia.allocation validate|rank|rerun``.
+"""Command line: ``python -m concilia.allocation validate|rank|rerun|explain``.
 
     validate CALL.yaml
     rank CALL.yaml APPLICATIONS.csv|json [--offers OFFERS.csv|json] [--out DIR]
     rerun CALL.yaml APPLICATIONS.csv|json [--offers OFFERS.csv|json] --previous ranking.json
           --answers answers.csv [--out DIR]
+    explain DIR APPLICATION_ID
 
-``rank`` and ``rerun`` write ``ranking.json``, ``ranking.csv``, ``explanation.json`` and, in places
-mode, ``offers.csv`` into DIR (default: the current directory). Exit status 1 on invalid input.
+``rank`` and ``rerun`` write ``ranking.json``, ``ranking.csv``, ``explanation.jsonl`` and, in places
+mode, ``offers.csv`` into DIR (default: the current directory). ``explain`` prints one application's
+record from DIR's ``explanation.jsonl``. Exit status 1 on invalid input or an unknown application.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,12 +27,29 @@ from concilia.allocation.types import Application
 
 def _write(out: Path, call: Call, result: engine.Result, apps: list[Application]) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    aio.write_json(out / "ranking.json", explain.ranking_data(result))
-    aio.write_csv(out / "ranking.csv", explain.RANKING_COLUMNS, explain.ranking_rows(result))
-    aio.write_json(out / "explanation.json", explain.explanation_data(call, result, apps))
+    aio.write_json(out / "ranking.json", explain.ranking_data(result, lazy=True))
+    aio.write_csv_rows(out / "ranking.csv", explain.RANKING_COLUMNS, explain.ranking_table(result))
+    aio.write_jsonl(out / "explanation.jsonl", explain.explanation_records(call, result, apps))
     if result.mode == "places":
         header = ["id", "capacity", "placed", "cutoff_application", "cutoff_points", "cutoff_rank", "waiting"]
         aio.write_csv(out / "offers.csv", header, explain.offer_rows(result))
+
+
+def _explain(out: Path, application_id: str) -> int:
+    path = out / "explanation.jsonl" if out.is_dir() else out
+    try:
+        record = aio.find_record(path, application_id)
+    except OSError as exc:
+        print(f"{path}: {exc.strerror}", file=sys.stderr)
+        return 1
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        print(f"{path}: not an explanation.jsonl written by this program ({exc})", file=sys.stderr)
+        return 1
+    if record is None:
+        print(f"{path}: no application {application_id!r}", file=sys.stderr)
+        return 1
+    print(json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True))
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -38,6 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     v = sub.add_parser("validate", help="check a call-rules file")
     v.add_argument("call")
+    x = sub.add_parser("explain", help="print one application's explanation from a ranking's output folder")
+    x.add_argument("out", help="the folder rank or rerun wrote (with explanation.jsonl)")
+    x.add_argument("application_id")
     for name in ("rank", "rerun"):
         p = sub.add_parser(name, help=f"{name} applications for a call")
         p.add_argument("call")
@@ -48,6 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             p.add_argument("--previous", required=True, help="ranking.json of the previous run")
             p.add_argument("--answers", required=True, help="CSV/JSON with columns id, answer")
     args = parser.parse_args(argv)
+    if args.command == "explain":
+        return _explain(Path(args.out), args.application_id)
 
     try:
         call = load_call(args.call)

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -15,6 +16,14 @@ def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "concilia.allocation", *map(str, args)], capture_output=True, text=True, check=False
     )
+
+
+def explanation(out: Path) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The header of ``explanation.jsonl`` and its records by application id (one compact object per line)."""
+    header, *records = (
+        json.loads(line) for line in (out / "explanation.jsonl").read_text(encoding="utf-8").splitlines()
+    )
+    return header, {r["id"]: r for r in records}
 
 
 def test_validate_ok() -> None:
@@ -61,8 +70,11 @@ def test_rank_budget_writes_files(tmp_path: Path) -> None:
         rows = list(csv.DictReader(fh))
     assert rows[3]["outcome"] == "partially_funded" and rows[3]["granted_cents"] == "50000"
     assert rows[-1]["excluded_by"] == "worker"
-    explanation = json.loads((tmp_path / "explanation.json").read_text(encoding="utf-8"))
-    assert explanation["applications"]["V-004"]["excluded_by"][0]["reason"] == "ISEE superiore a 30.000 euro"
+    header, records = explanation(tmp_path)
+    assert header["budget"] == ranking["budget"] and header["call_id"] == ranking["call_id"]
+    assert list(records) == [e["id"] for e in ranking["entries"]]
+    assert records["V-004"]["excluded_by"][0]["reason"] == "ISEE superiore a 30.000 euro"
+    assert records["V-003"]["cutoff"] == ranking["budget"]["cutoff"]
 
 
 def test_rerun_budget_reads_the_previous_grants(tmp_path: Path) -> None:
@@ -111,7 +123,7 @@ def test_json_applications_give_the_same_ranking(tmp_path: Path) -> None:
     run("rank", EXAMPLES / "voucher-call.yaml", EXAMPLES / "voucher-applications.csv", "--out", tmp_path / "a")
     r = run("rank", EXAMPLES / "voucher-call.yaml", tmp_path / "apps.json", "--out", tmp_path / "b")
     assert r.returncode == 0, r.stderr
-    for name in ("ranking.json", "ranking.csv", "explanation.json"):
+    for name in ("ranking.json", "ranking.csv", "explanation.jsonl"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
 
@@ -137,8 +149,10 @@ def test_rank_and_rerun_places(tmp_path: Path) -> None:
         offer_rows = {row["id"]: row for row in csv.DictReader(fh)}
     assert offer_rows["NIDO-AQUILONE-FT"]["placed"] == "2"
     assert offer_rows["NIDO-AQUILONE-FT"]["waiting"] == "N-002"
-    explanation = json.loads((tmp_path / "first" / "explanation.json").read_text(encoding="utf-8"))
-    assert explanation["applications"]["N-002"]["waiting_positions"] == {"NIDO-AQUILONE-FT": 1}
+    header, records = explanation(tmp_path / "first")
+    assert records["N-002"]["waiting_positions"] == {"NIDO-AQUILONE-FT": 1}
+    assert "cutoffs_of_preferences" not in records["N-002"]  # the offers' cut-offs are in the header
+    assert header["offers"]["NIDO-AQUILONE-FT"]["waiting"] == ["N-002"]
     ranking = json.loads((tmp_path / "first" / "ranking.json").read_text(encoding="utf-8"))
     placed = {e["id"]: e["offer"] for e in ranking["entries"] if e["offer"]}
     answers = tmp_path / "answers.csv"
@@ -189,3 +203,21 @@ def test_local_times_the_clocks_skip_or_repeat_are_refused(tmp_path: Path) -> No
     apps.write_text(fixed, encoding="utf-8")
     r = run("rank", EXAMPLES / "voucher-call.yaml", apps, "--out", tmp_path / "out")
     assert r.returncode == 0, r.stderr
+
+
+def test_explain_prints_one_application(tmp_path: Path) -> None:
+    call, apps, offers = (
+        EXAMPLES / "nursery-call.yaml",
+        EXAMPLES / "nursery-applications.csv",
+        EXAMPLES / "nursery-offers.csv",
+    )
+    assert run("rank", call, apps, "--offers", offers, "--out", tmp_path).returncode == 0
+    _, records = explanation(tmp_path)
+    r = run("explain", tmp_path, "N-002")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == records["N-002"]
+    assert r.stdout.startswith('{\n  "breakdown": [')
+    r = run("explain", tmp_path, "N-999")
+    assert r.returncode == 1 and "no application 'N-999'" in r.stderr
+    r = run("explain", tmp_path / "missing", "N-002")
+    assert r.returncode == 1 and "No such file" in r.stderr

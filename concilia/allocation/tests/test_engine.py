@@ -11,7 +11,7 @@ import pytest
 
 from concilia.allocation import io as aio
 from concilia.allocation.engine import load_call, parse_call, rank, rerun
-from concilia.allocation.explain import explanation_data, ranking_data
+from concilia.allocation.explain import explanation_records, ranking_data
 from concilia.allocation.types import Application, Offer
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -203,12 +203,15 @@ def test_voucher_example_hand_checked() -> None:
         ("V-006", None, 40, "excluded", None),  # 30 + 2×5, but resident outside the ATS
         ("V-008", None, 20, "excluded", None),  # 15 + 5, no declaration
     ]
-    explanation = explanation_data(call, result, apps)
-    v2 = explanation["applications"]["V-002"]
+    header, *records = explanation_records(call, result, apps)
+    assert header["budget"] == ranking_data(result)["budget"] and header["title"] == call.title
+    explanation = {r["id"]: r for r in records}
+    assert list(explanation) == [e.id for e in result.entries]
+    v2 = explanation["V-002"]
     assert [b["points"] for b in v2["breakdown"]] == [30, 5, 10]
     assert sum(b["points"] for b in v2["breakdown"]) == v2["points"]
     assert v2["lottery_key"] == hashlib.sha256(b"voucher-2026:V-002").hexdigest()
-    v6 = explanation["applications"]["V-006"]
+    v6 = explanation["V-006"]
     assert v6["excluded_by"] == [{"rule": "residence", "reason": "Residenza fuori dal territorio dell'ATS Val Padana"}]
     assert [b["points"] for b in v6["breakdown"]] == [30, 10, 0] and v6["rank"] is None
     assert ranking_data(result)["budget"]["cutoff"] == {"application_id": "V-003", "points": 30, "rank": 4}
