@@ -20,6 +20,11 @@
    stability.
 5. With siblings (100, 1,600, 5,000 children): the engine's placed children, blocking pairs and time
    against CP-SAT models (most children placed; fewest blocking pairs among those) with a time limit.
+6. End to end (``--end-to-end`` runs only this): writes the instance of 2. as CSV files, runs
+   ``python -m concilia.allocation rank`` on them as a child process ``--repeat`` times, and reports the
+   median wall time, the child's peak resident set size (its own counter, from ``os.wait4``) and the
+   size of every file written; then one in-process run timed step by step (reading, ranking, writing).
+   Target: 100,000 × 2,000 × 5 in ≤ 10 s and ≤ 1 GB.
 
 Timings are measurements, never tests; ``concilia/allocation/tests/test_benchmark_smoke.py`` checks
 the correctness facts at a tiny size.
@@ -35,13 +40,17 @@ import hashlib
 import importlib
 import json
 import math
+import os
 import platform
 import random
 import resource
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -475,8 +484,11 @@ def speed(report: Report, n: int, m: int, k: int, repeat: int = 5) -> None:
         out.update(eligible=eligible, placed=placed)
         if explain is not None:
             _, ph = measure(
-                "explanation (explain.explanation_data + ranking_rows)",
-                lambda: (explain.explanation_data(call, result, inst.applications), explain.ranking_rows(result)),
+                "explanation records + ranking rows, built one at a time",
+                lambda: (
+                    deque(explain.explanation_records(call, result, inst.applications), maxlen=0),
+                    deque(explain.ranking_table(result), maxlen=0),
+                ),
             )
             phases.append(ph)
         # the same pipeline split by step (engine internals, for where the time goes), with the
@@ -655,6 +667,119 @@ def siblings(report: Report, sizes: Sequence[int], k: int, limit_s: float) -> No
     report.data["siblings"] = rows
 
 
+@dataclass
+class ChildRun:
+    """One run of a command as a child process: wall time, the child's own CPU time and peak RSS."""
+
+    seconds: float
+    cpu_seconds: float
+    maxrss_mb: float
+    returncode: int
+    stderr: str
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_child(cmd: Sequence[str]) -> ChildRun:
+    """Run ``cmd`` from the repository root; its resource usage is the kernel's for that child (``wait4``)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(list(cmd), cwd=ROOT, stdout=out, stderr=err)  # noqa: S603 - our own interpreter
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    return ChildRun(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode, stderr)
+
+
+def end_to_end(report: Report, n: int, m: int, k: int, repeat: int = 5) -> None:
+    report.section(
+        f"6. End to end: `python -m concilia.allocation rank` on {n:,} × {m:,} × {k}, CSV in, every file out"
+    )
+    start = time.perf_counter()
+    inst = generate(n, m, k)
+    out: dict[str, Any] = {"instance": inst.describe(), "repeat": repeat}
+    with tempfile.TemporaryDirectory(prefix="concilia-e2e-") as tmp:
+        folder = Path(tmp)
+        call = folder / "call.yaml"
+        call.write_text(call_yaml(inst.district), encoding="utf-8")
+        apps, offers = write_instance(inst, folder)
+        del inst
+        gc.collect()
+        report.print(f"instance written in {time.perf_counter() - start:.1f} s (not counted): "
+                     f"{apps.name} {_mb(apps):.1f} MB, {offers.name} {_mb(offers):.2f} MB")  # fmt: skip
+        result_dir = folder / "out"
+        cmd = [sys.executable, "-m", "concilia.allocation", "rank", str(call), str(apps),
+               "--offers", str(offers), "--out", str(result_dir)]  # fmt: skip
+        report.print(
+            "command: python -m concilia.allocation rank call.yaml applications.csv --offers offers.csv --out out"
+        )
+        runs = []
+        for i in range(repeat):
+            r = run_child(cmd)
+            if r.returncode != 0:
+                report.print(f"  run {i + 1}: FAILED (exit {r.returncode})\n{r.stderr}")
+                out["failed"] = r.stderr
+                report.data["end_to_end"] = out
+                return
+            report.print(
+                f"  run {i + 1}: {r.seconds:.2f} s wall, {r.cpu_seconds:.2f} s CPU, peak RSS {r.maxrss_mb:.0f} MB"
+            )
+            runs.append(r)
+        files = {p.name: p.stat().st_size for p in sorted(result_dir.iterdir())}
+        seconds = statistics.median(r.seconds for r in runs)
+        peak = max(r.maxrss_mb for r in runs)
+        verdict = "MEETS" if seconds <= 10 and peak <= 1024 else "MISSES"
+        report.print(
+            f"median of {repeat}: {seconds:.2f} s wall, peak RSS {peak:.0f} MB (highest of the runs) → {verdict} "
+            "the target (≤ 10 s, ≤ 1 GB)"
+        )
+        report.print("files: " + ", ".join(f"{name} {size / 2**20:.1f} MB" for name, size in files.items()))
+        steps = _steps(call, apps, offers, folder / "steps")
+        report.print("one in-process run, step by step: " + ", ".join(f"{name} {s:.2f} s" for name, s in steps.items()))
+    out.update(
+        runs=[r.__dict__ | {"stderr": None} for r in runs],
+        median_seconds=seconds,
+        peak_rss_mb=peak,
+        files=files,
+        steps=steps,
+        target_met=verdict == "MEETS",
+    )
+    report.data["end_to_end"] = out
+
+
+def _mb(path: Path) -> float:
+    return path.stat().st_size / 2**20
+
+
+def _steps(call_path: Path, apps: Path, offers: Path, out: Path) -> dict[str, float]:
+    """Where the command's time goes: its steps, each timed once in this process."""
+    from concilia.allocation import engine, explain, rules
+    from concilia.allocation import io as aio
+
+    out.mkdir()
+    steps: dict[str, float] = {}
+
+    def step(name: str, fn: Callable[[], T]) -> T:
+        start = time.perf_counter()
+        value = fn()
+        steps[name] = time.perf_counter() - start
+        return value
+
+    call = step("load call", lambda: rules.load_call(call_path))
+    applications = step("read applications", lambda: aio.read_applications(apps, call))
+    offer_list = step("read offers", lambda: aio.read_offers(offers, call))
+    result = step("rank", lambda: engine.rank(call, applications, offer_list))
+    step("ranking.json", lambda: aio.write_json(out / "ranking.json", explain.ranking_data(result, lazy=True)))
+    step("ranking.csv", lambda: aio.write_csv_rows(out / "ranking.csv", explain.RANKING_COLUMNS,
+                                                   explain.ranking_table(result)))  # fmt: skip
+    step("explanation.jsonl", lambda: aio.write_jsonl(out / "explanation.jsonl",
+                                                      explain.explanation_records(call, result, applications)))  # fmt: skip
+    return steps
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="small sizes and short limits")
@@ -662,11 +787,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("-n", type=int, default=100_000, help="applications (default 100,000)")
     parser.add_argument("-m", type=int, default=2_000, help="offers (default 2,000)")
     parser.add_argument("-k", type=int, default=5, help="preferences each (default 5)")
-    parser.add_argument("--repeat", type=int, default=5, help="timed runs of engine.rank (the median is reported)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=5,
+        help="timed runs of engine.rank and of the command line (the median is reported)",
+    )
     parser.add_argument("--matching-limit", type=float, default=60.0, help="seconds for the matching library")
     parser.add_argument("--cpsat-limit", type=float, default=60.0, help="seconds per CP-SAT model and instance")
-    parser.add_argument("--skip", nargs="*", default=(), choices=("speed", "matching", "optimum", "siblings"))
+    sections = ("speed", "matching", "optimum", "siblings", "end-to-end")
+    parser.add_argument("--skip", nargs="*", default=(), choices=sections)
+    parser.add_argument("--end-to-end", action="store_true", help="only the command line end to end (section 6)")
     args = parser.parse_args(argv)
+    if args.end_to_end:
+        args.skip = [x for x in sections if x != "end-to-end"]
     if args.quick:
         args.n, args.m = min(args.n, 10_000), min(args.m, 200)
         args.matching_limit = min(args.matching_limit, 5.0)
@@ -693,6 +827,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         price_of_stability(report, opt_sizes, args.k)
     if "siblings" not in args.skip:
         siblings(report, (100, 1_600) if args.quick else (100, 1_600, 5_000), args.k, args.cpsat_limit)
+    if "end-to-end" not in args.skip:
+        end_to_end(report, args.n, args.m, args.k, repeat=args.repeat)
     total = time.perf_counter() - started
     report.print()
     report.print(f"benchmark wall time: {total:.0f} s; process max RSS {maxrss_mb():.0f} MB")

@@ -215,3 +215,16 @@ def test_engine_with_per_offer_points_equals_the_matching_library() -> None:
         lib, _ = models.matching_library(cands, inst.capacities)
         assert got == lib
         assert places.blocking_pairs(cands, inst.capacities, places.assign(cands, inst.capacities)) == []
+
+
+def test_end_to_end_runs_the_command_line_at_a_tiny_size() -> None:
+    report = bench.Report()
+    bench.end_to_end(report, 200, 10, 3, repeat=1)
+    data = report.data["end_to_end"]
+    assert "failed" not in data
+    assert set(data["files"]) == {"ranking.json", "ranking.csv", "explanation.jsonl", "offers.csv"}
+    assert all(size > 0 for size in data["files"].values())
+    (run,) = data["runs"]
+    assert run["returncode"] == 0 and run["maxrss_mb"] > 0 and run["cpu_seconds"] > 0
+    assert list(data["steps"]) == ["load call", "read applications", "read offers", "rank", "ranking.json",
+                                   "ranking.csv", "explanation.jsonl"]  # fmt: skip
