@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from concilia.allocation.rules import Call
+from concilia.allocation.rules import Call, ListField
 from concilia.allocation.types import Answer, Application, Offer
 from concilia.allocation.units import parse_money
 
@@ -86,6 +86,48 @@ def parse_value(raw: Any, ftype: str) -> Any:
             raise ValueError(f"{raw!r} is not a date and time (ISO 8601, e.g. 2026-03-01T09:00:00+01:00)")
         return value if value.tzinfo else rome_time(value, raw)
     raise ValueError(f"unknown type {ftype}")
+
+
+def parse_list(raw: Any, spec: ListField) -> list[dict[str, Any]] | None:
+    """A list field's items: a JSON list of objects, or in a CSV cell the items separated by ``|``, each
+    item's values separated by ``;`` in the order the call declares them (``2016-01-01;no|2019-05-02;sì``),
+    or the same JSON list. More items than ``max_items`` is an error, never a silent cut."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    names = list(spec.item_fields)
+    if isinstance(raw, str) and raw.lstrip().startswith("["):
+        try:
+            raw = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"not a JSON list ({exc.msg})") from exc
+    if isinstance(raw, str):
+        items: list[Any] = []
+        for n, chunk in enumerate(raw.split("|"), start=1):
+            values = chunk.split(";")
+            if len(values) != len(names):
+                raise ValueError(f"item {n} has {len(values)} value(s), expected {len(names)} ({';'.join(names)})")
+            items.append(dict(zip(names, values, strict=True)))
+    elif isinstance(raw, list) and all(isinstance(x, dict) for x in raw):
+        items = raw
+    else:
+        raise ValueError("expected a list of items")
+    if len(items) > spec.max_items:
+        raise ValueError(f"{len(items)} items, more than the {spec.max_items} the call allows")
+    out = []
+    for n, item in enumerate(items, start=1):
+        unknown = sorted(set(item) - set(names))
+        if unknown:
+            raise ValueError(f"item {n}: unknown field(s) {', '.join(unknown)} (expected {', '.join(names)})")
+        parsed = {}
+        for name in names:
+            try:
+                v = parse_value(item.get(name), spec.item_fields[name])
+            except ValueError as exc:
+                raise ValueError(f"item {n}, {name}: {exc}") from exc
+            if v is not None:
+                parsed[name] = v
+        out.append(parsed)
+    return out
 
 
 def rome_time(value: dt.datetime, raw: Any) -> dt.datetime:
@@ -279,7 +321,10 @@ def read_applications(path: str | Path, call: Call) -> list[Application]:
     columns = [c for c, _, _ in _APPLICATION_COLUMNS]
     rows, label = _cells(p, [*columns, "preferences", *names])
     specs = [(c, _parser(t, label), r) for c, t, r in _APPLICATION_COLUMNS]
-    specs += [(name, _parser(ftype, label), False) for name, ftype in call.fields.items()]
+    specs += [
+        (name, partial(parse_list, spec=call.list_fields[name]) if ftype == "list" else _parser(ftype, label), False)
+        for name, ftype in call.fields.items()
+    ]
     parse_id, parse_submitted, parse_requested, parse_group = (s[1] for s in specs[:4])
     named_parsers = [(name, parse) for name, parse, _ in specs[4:]]
     errors: list[str] = []

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
+from pathlib import Path
 
 import pytest
 
+from concilia.allocation import io as aio
 from concilia.allocation.engine import parse_call, rank
 from concilia.allocation.rules import CallValidationError
 from concilia.allocation.types import Application
@@ -71,3 +73,33 @@ def test_a_list_needs_a_maximum_and_known_item_fields() -> None:
         parse_call(CALL.replace("is_true: shared_custody", "is_true: custody"))
     with pytest.raises(CallValidationError, match="unknown list field 'kids'"):
         parse_call(CALL.replace("{list: children, min: 4}", "{list: kids, min: 4}"))
+
+
+def test_children_in_the_application_file(tmp_path: Path) -> None:
+    call = parse_call(CALL)
+    path = tmp_path / "apps.csv"
+    nine = "|".join(["2020-01-01;no;no"] * 9)
+    path.write_text(
+        "id,submitted_at,children\n"
+        'A,2026-03-02T09:00:00+01:00,"2016-01-01;sì;no|2019-05-02;no;no"\n'
+        'B,2026-03-02T09:00:00+01:00,"[{""birth_date"": ""2018-01-01"", ""shared_custody"": true}]"\n'
+        f"C,2026-03-02T09:00:00+01:00,{nine}\n"
+        "D,2026-03-02T09:00:00+01:00,2016-01-01;sì\n"
+        "E,2026-03-02T09:00:00+01:00,2016-13-01;no;no\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(aio.InputError) as caught:
+        aio.read_applications(path, call)
+    assert caught.value.errors == [
+        "apps.csv: row 4, column 'children': 9 items, more than the 8 the call allows",
+        "apps.csv: row 5, column 'children': item 1 has 2 value(s), expected 3 (birth_date;shared_custody;disability)",
+        "apps.csv: row 6, column 'children': item 1, birth_date: '2016-13-01' is not a date (YYYY-MM-DD)",
+    ]
+    path.write_text("\n".join(path.read_text(encoding="utf-8").splitlines()[:3]) + "\n", encoding="utf-8")
+    apps = aio.read_applications(path, call)
+    assert apps[0].fields["children"] == [
+        {"birth_date": dt.date(2016, 1, 1), "shared_custody": True, "disability": False},
+        {"birth_date": dt.date(2019, 5, 2), "shared_custody": False, "disability": False},
+    ]
+    assert apps[1].fields["children"] == [{"birth_date": dt.date(2018, 1, 1), "shared_custody": True}]
+    assert dict(rank(call, apps).by_id()["A"].breakdown) == {"under_11": 44, "shared": 11, "fourth": 0}
