@@ -421,41 +421,21 @@ def _ranked_with_offer_points(
     """The table when offers add points of their own: each offer orders by (class, points there, tie-breakers)."""
     n = len(ordered)
     crits = call.offer_criteria
-    with_id = offer_fields
-    points = [s.points for s in ordered]
-    ties = _tie_positions(call, ordered)
 
     def bonus(g: int, j: int) -> int:
-        af, of = ordered[g].app.fields, with_id[j]
+        af, of = ordered[g].app.fields, offer_fields[j]
         return sum(c.score(af, of) for c in crits)
 
-    bonuses = [[bonus(g, j) for j in pl] for g, pl in enumerate(prefs)]
-    totals = [p + b for p, bl in zip(points, bonuses, strict=True) for b in (0, *bl)]
-    top = max(totals, default=0)
-    bottom = min(totals, default=0)
-    span = top - bottom + 1
-    wide = places_mod.wide_key
-
-    def key_of(g: int, j: int) -> int:
-        total = min(top, max(bottom, points[g] + bonus(g, j)))  # an offer outside the list (a kept placement)
-        return wide(priority(g, j), total, ties[g], g, top, span, n)
-
-    keys: list[list[int] | None] = [
-        [wide(priority(g, j), points[g] + b, ties[g], g, top, span, n) for j, b in zip(pl, bl, strict=True)]
-        for g, (pl, bl) in enumerate(zip(prefs, bonuses, strict=True))
-    ]
-    return places_mod.Ranked(
+    return places_mod.wide_ranked(
         [s.app.id for s in ordered],
         range(1, n + 1) if ranks is None else ranks,
         [s.app.group for s in ordered],
         prefs,
-        keys,
         offer_ids,
         priority,
-        key_of,
-        points,
+        [s.points for s in ordered],
         bonus,
-        ties,
+        _tie_positions(call, ordered),
     )
 
 

@@ -237,6 +237,40 @@ def from_candidates(candidates: Sequence[Candidate], capacities: Mapping[str, in
     )
 
 
+def wide_ranked(
+    ids: list[str],
+    ranks: Sequence[int],
+    groups: Sequence[str | None],
+    prefs: list[list[int]],
+    offer_ids: list[str],
+    priority: Callable[[int, int], int],
+    points: Sequence[int],
+    bonus: Callable[[int, int], int],
+    ties: Sequence[int],
+) -> Ranked:
+    """The table when offers order by their own points: at offer ``o`` candidate ``g`` has the key of
+    (``priority(g, o)``, ``points[g] + bonus(g, o)`` highest first, ``ties[g]``) — see :func:`wide_key`.
+
+    The range of totals is taken over the listed offers; a total at an offer outside a candidate's list (a
+    kept placement) is clamped into it.
+    """
+    n = len(ids)
+    bonuses = [[bonus(g, o) for o in pl] for g, pl in enumerate(prefs)]
+    totals = [p + b for p, bl in zip(points, bonuses, strict=True) for b in (0, *bl)]
+    top, bottom = max(totals, default=0), min(totals, default=0)
+    span = top - bottom + 1
+
+    def key_of(g: int, o: int) -> int:
+        total = min(top, max(bottom, points[g] + bonus(g, o)))
+        return wide_key(priority(g, o), total, ties[g], g, top, span, n)
+
+    keys: list[list[int] | None] = [
+        [wide_key(priority(g, o), points[g] + b, ties[g], g, top, span, n) for o, b in zip(pl, bl, strict=True)]
+        for g, (pl, bl) in enumerate(zip(prefs, bonuses, strict=True))
+    ]
+    return Ranked(ids, ranks, groups, prefs, keys, offer_ids, priority, key_of, points, bonus, ties)
+
+
 def _wide_from_candidates(by_rank: list[Candidate], offer_ids: list[str], prefs: list[list[int]]) -> Ranked:
     """:func:`from_candidates` when offers order by their own points (:meth:`Candidate.offer_key`)."""
     n = len(by_rank)
@@ -245,7 +279,6 @@ def _wide_from_candidates(by_rank: list[Candidate], offer_ids: list[str], prefs:
     ties = [0] * n
     for t, g in enumerate(tie_order):
         ties[g] = t
-    points = [c.points for c in by_rank]
 
     def bonus(g: int, o: int) -> int:
         return by_rank[g].offer_points.get(offer_ids[o], 0)
@@ -253,24 +286,14 @@ def _wide_from_candidates(by_rank: list[Candidate], offer_ids: list[str], prefs:
     def priority(g: int, o: int) -> int:
         return by_rank[g].offer_priority.get(offer_ids[o], 0)
 
-    totals = [p + b for c, p in zip(by_rank, points, strict=True) for b in (0, *c.offer_points.values())]
-    top = max(totals, default=0)
-    span = top - min(totals, default=0) + 1
-
-    def key_of(g: int, o: int) -> int:
-        return wide_key(priority(g, o), points[g] + bonus(g, o), ties[g], g, top, span, n)
-
-    keys: list[list[int] | None] = [[key_of(g, o) for o in prefs[g]] for g in range(n)]
-    return Ranked(
+    return wide_ranked(
         [c.id for c in by_rank],
         [c.rank for c in by_rank],
         [c.group for c in by_rank],
         prefs,
-        keys,
         offer_ids,
         priority,
-        key_of,
-        points,
+        [c.points for c in by_rank],
         bonus,
         ties,
     )
