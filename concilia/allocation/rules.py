@@ -738,39 +738,10 @@ class _Compiler:
                 )
             ]
         if kind == "one_of":
-            am = self.mapping(arg, p, "'one_of'")
-            if am is None:
+            parsed = self.alternatives(arg, p, offers=False)
+            if parsed is None:
                 return []
-            self.unknown_keys(am, ("alternatives", "otherwise"), p)
-            alts = am.get("alternatives")
-            if not isinstance(alts, list) or not alts:
-                self.err((*p, "alternatives"), "'alternatives' must be a non-empty list")
-                return []
-            compiled: list[tuple[str, Predicate, int]] = []
-            alt_labels: dict[str, str] = {}
-            seen: set[str] = set()
-            for i, alt in enumerate(alts):
-                ap = (*p, "alternatives", i)
-                alt_m = self.mapping(alt, ap, "an alternative")
-                if alt_m is None:
-                    continue
-                self.unknown_keys(alt_m, ("id", "label", "when", "points"), ap)
-                aid = self.text(alt_m, "id", ap)
-                alt_labels[aid] = str(alt_m.get("label", aid))
-                if aid in seen:
-                    self.err((*ap, "id"), f"duplicate alternative id '{aid}'")
-                seen.add(aid)
-                pts = self.integer(alt_m, "points", ap)
-                if "when" not in alt_m:
-                    self.err(ap, "missing 'when'")
-                    continue
-                compiled.append((aid, self.predicate(alt_m["when"], (*ap, "when")), pts))
-            otherwise = am.get("otherwise", 0)
-            if not isinstance(otherwise, int) or isinstance(otherwise, bool):
-                self.err((*p, "otherwise"), "'otherwise' must be an integer")
-                otherwise = 0
-            alts_t = tuple(compiled)
-            other: int = otherwise
+            alts_t, alt_labels, other = parsed
 
             def one_of_score(a: Values) -> int:
                 for _, pred, pts in alts_t:
@@ -919,6 +890,41 @@ class _Compiler:
 
         return [Criterion(full_id, label, kind, band_score, am, band_explain)]
 
+    def alternatives(
+        self, arg: Any, p: tuple[PathElem, ...], *, offers: bool
+    ) -> tuple[tuple[tuple[str, Predicate, int], ...], dict[str, str], int] | None:
+        """A ``one_of``'s alternatives (id, compiled ``when``, points), their labels and ``otherwise``."""
+        am = self.mapping(arg, p, "'one_of'")
+        if am is None:
+            return None
+        self.unknown_keys(am, ("alternatives", "otherwise"), p)
+        alts = am.get("alternatives")
+        if not isinstance(alts, list) or not alts:
+            self.err((*p, "alternatives"), "'alternatives' must be a non-empty list")
+            return None
+        compiled: list[tuple[str, Predicate, int]] = []
+        labels: dict[str, str] = {}
+        for i, alt in enumerate(alts):
+            ap = (*p, "alternatives", i)
+            alt_m = self.mapping(alt, ap, "an alternative")
+            if alt_m is None:
+                continue
+            self.unknown_keys(alt_m, ("id", "label", "when", "points"), ap)
+            aid = self.text(alt_m, "id", ap)
+            if aid in labels:
+                self.err((*ap, "id"), f"duplicate alternative id '{aid}'")
+            labels[aid] = str(alt_m.get("label", aid))
+            pts = self.integer(alt_m, "points", ap)
+            if "when" not in alt_m:
+                self.err(ap, "missing 'when'")
+                continue
+            compiled.append((aid, self.predicate(alt_m["when"], (*ap, "when"), offers=offers), pts))
+        otherwise = am.get("otherwise", 0)
+        if not isinstance(otherwise, int) or isinstance(otherwise, bool):
+            self.err((*p, "otherwise"), "'otherwise' must be an integer")
+            otherwise = 0
+        return tuple(compiled), labels, otherwise
+
     def offer_criterion(self, spec: Any, path: tuple[PathElem, ...], prefix: str = "") -> list[OfferCriterion]:
         """An ``offer_points:`` criterion: ``condition``, ``one_of`` or ``sum``, whose predicates may read
         ``offer.`` fields (and ``offer.id``)."""
@@ -956,34 +962,10 @@ class _Compiler:
                 return {"met": True} if pred(a, o) else {"met": False, "why": why(a, o)}
 
             return [OfferCriterion(full_id, label, kind, cond_score, m, cond_explain)]
-        am = self.mapping(arg, p, "'one_of'")
-        if am is None:
+        parsed = self.alternatives(arg, p, offers=True)
+        if parsed is None:
             return []
-        self.unknown_keys(am, ("alternatives", "otherwise"), p)
-        alts = am.get("alternatives")
-        if not isinstance(alts, list) or not alts:
-            self.err((*p, "alternatives"), "'alternatives' must be a non-empty list")
-            return []
-        compiled: list[tuple[str, Predicate, int]] = []
-        alt_labels: dict[str, str] = {}
-        for i, alt in enumerate(alts):
-            ap = (*p, "alternatives", i)
-            alt_m = self.mapping(alt, ap, "an alternative")
-            if alt_m is None:
-                continue
-            self.unknown_keys(alt_m, ("id", "label", "when", "points"), ap)
-            aid = self.text(alt_m, "id", ap)
-            alt_labels[aid] = str(alt_m.get("label", aid))
-            pts = self.integer(alt_m, "points", ap)
-            if "when" not in alt_m:
-                self.err(ap, "missing 'when'")
-                continue
-            compiled.append((aid, self.predicate(alt_m["when"], (*ap, "when"), offers=True), pts))
-        otherwise = am.get("otherwise", 0)
-        if not isinstance(otherwise, int) or isinstance(otherwise, bool):
-            self.err((*p, "otherwise"), "'otherwise' must be an integer")
-            otherwise = 0
-        alts_t, other = tuple(compiled), otherwise
+        alts_t, alt_labels, other = parsed
 
         def one_score(a: Values, o: Values) -> int:
             for _, pred, pts in alts_t:
