@@ -486,7 +486,7 @@ def speed(report: Report, n: int, m: int, k: int, repeat: int = 5) -> None:
             _, ph = measure(
                 "explanation records + ranking rows, built one at a time",
                 lambda: (
-                    deque(explain.explanation_records(call, result, inst.applications), maxlen=0),
+                    deque(explain.explanation_records(call, result, inst.applications, inst.offers), maxlen=0),
                     deque(explain.ranking_table(result), maxlen=0),
                 ),
             )
@@ -776,7 +776,7 @@ def _steps(call_path: Path, apps: Path, offers: Path, out: Path) -> dict[str, fl
     step("ranking.csv", lambda: aio.write_csv_rows(out / "ranking.csv", explain.RANKING_COLUMNS,
                                                    explain.ranking_table(result)))  # fmt: skip
     step("explanation.jsonl", lambda: aio.write_jsonl(out / "explanation.jsonl",
-                                                      explain.explanation_records(call, result, applications)))  # fmt: skip
+                                                      explain.explanation_records(call, result, applications, offer_list)))  # fmt: skip
     return steps
 
 

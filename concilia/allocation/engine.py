@@ -119,7 +119,7 @@ def _score(call: Call, applications: Iterable[Application]) -> list[_Scored]:
     apps = list(applications)
     request = call.outcome.request
     if request is not None:  # the amount asked is computed from the fields ("weeks × 100 €", capped)
-        apps = [dataclasses.replace(a, requested_cents=request(a.fields)) for a in apps]
+        apps = [dataclasses.replace(a, requested_cents=request.amount(a.fields)) for a in apps]
     ids = [a.id for a in apps]
     if len(set(ids)) != len(ids):
         seen: set[str] = set()

@@ -596,12 +596,20 @@ def write_jsonl(path: Path, records: Iterable[Any]) -> None:
 
 def find_record(path: Path, application_id: str) -> dict[str, Any] | None:
     """The record of ``application_id`` in an ``explanation.jsonl`` (the header is skipped), or ``None``."""
+    return find_explanation(path, application_id)[1]
+
+
+def find_explanation(path: Path, application_id: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The header of an ``explanation.jsonl`` and the record of ``application_id`` in it (or ``None``)."""
     needle = '"id":' + _compact(application_id)
     with path.open(encoding="utf-8") as fh:
-        next(fh, None)
+        first = next(fh, None)
+        header = json.loads(first) if first else {}
+        if not isinstance(header, dict):
+            raise json.JSONDecodeError("the first line is not the header", first or "", 0)
         for line in fh:
             if needle in line:
                 record = json.loads(line)
                 if isinstance(record, dict) and record.get("id") == application_id:
-                    return record
-    return None
+                    return header, record
+    return header, None

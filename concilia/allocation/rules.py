@@ -183,6 +183,10 @@ class TieBreaker:
     description: str
     key: Callable[[Any], Any]
     seed: str | None = None
+    field: str | None = None
+    """The field compared (``field`` and ``older_child_first``)."""
+    descending: bool = False
+    money: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +203,15 @@ class PriorityRule:
 
 
 @dataclass(frozen=True, slots=True)
+class Request:
+    """Budget modes: the amount an application asks, computed from its fields, and how it was computed."""
+
+    amount: Scorer
+    explain: Callable[[Values], dict[str, Any]]
+    """``{"kind": "per_unit", "units": 12, "each": 10000, "amount": 80000, "before_cap": 120000, "cap": 80000}``."""
+
+
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """How the ranking turns into money or places."""
 
@@ -211,7 +224,7 @@ class Outcome:
     default_class: int = 0
     age_field: str | None = None
     reference_date: dt.date | None = None
-    request: Scorer | None = None
+    request: Request | None = None
     """Budget modes: the amount asked, computed from the application's fields (cents), instead of ``requested_cents``."""
 
 
@@ -233,6 +246,8 @@ class Call:
     """The fields of type list (``fields[name] == "list"``): their items' fields and maximum length."""
     offer_criteria: tuple[OfferCriterion, ...] = ()
     """``offer_points:`` (places mode): each offer adds these to the points of the applicants who listed it."""
+    field_labels: dict[str, str] = field(default_factory=dict)
+    """What the explanations call a field (``{type: money, label: ISEE}``); fields without one are not named."""
 
     @cached_property
     def criterion_ids(self) -> tuple[str, ...]:
@@ -285,6 +300,7 @@ class _Compiler:
         self.offer_fields: dict[str, str] = {}
         self.lists: dict[str, tuple[Any, ...]] = {}
         self.list_fields: dict[str, ListField] = {}
+        self.field_labels: dict[str, str] = {}
 
     # -- reporting ------------------------------------------------------------------------
     def err(self, path: Sequence[PathElem], message: str) -> None:
@@ -383,8 +399,14 @@ class _Compiler:
         return ok
 
     def list_field(self, spec: dict[str, Any], path: tuple[PathElem, ...]) -> ListField | None:
-        """``{list: {birth_date: date, shared_custody: boolean}, max_items: 8}``."""
-        self.unknown_keys(spec, ("list", "max_items"), path)
+        """``{list: {birth_date: date, shared_custody: boolean}, max_items: 8, label: Figli}``."""
+        self.unknown_keys(spec, ("list", "max_items", "label"), path)
+        label = spec.get("label")
+        if label is not None:
+            if isinstance(label, str) and label.strip():
+                self.field_labels[str(path[-1])] = label.strip()
+            else:
+                self.err((*path, "label"), "'label' must be a non-empty text")
         items = spec.get("list")
         if not isinstance(items, dict) or not items:
             self.err((*path, "list"), "'list' must map the item's field names to types")
@@ -450,6 +472,13 @@ class _Compiler:
 
         walk(spec)
         money = {n for n, t in self.fields.items() if t == "money" or n.endswith("_cents")}
+        labels = dict(self.field_labels)
+        counters: dict[int, Callable[[Values], int]] = {}
+        for i, (kind, arg) in enumerate(leaves):
+            if kind == "count" and "where" in arg:
+                counted = self.counter(arg, ())  # a valid spec: compiles again without errors
+                if counted is not None:
+                    counters[i] = counted
 
         def value_of(ref: Any, a: Values, o: Values) -> Any:
             if not isinstance(ref, str):
@@ -460,16 +489,22 @@ class _Compiler:
 
         def facts(a: Values, o: Values) -> list[dict[str, Any]]:
             out: list[dict[str, Any]] = []
-            for kind, arg in leaves:
+            for i, (kind, arg) in enumerate(leaves):
                 fact: dict[str, Any] = {"kind": kind}
                 if kind == "same":
                     fact["values"] = [value_of(r, a, o) for r in arg["fields"]]
                 elif kind == "count":
                     listed = str(arg.get("list"))
-                    fact.update(list=listed, value=len(a.get(listed) or ()), min=arg.get("min"), max=arg.get("max"))
+                    # With 'where', the items that match it (the rule's count), not every item given.
+                    n = counters[i](a) if i in counters else len(a.get(listed) or ())
+                    fact.update(list=listed, value=n, min=arg.get("min"), max=arg.get("max"), where=i in counters)
+                    if listed in labels:
+                        fact["label"] = labels[listed]
                 else:
                     ref = arg.get("field")
                     fact.update(field=ref, value=value_of(ref, a, o), money=ref in money)
+                    if isinstance(ref, str) and ref in labels:
+                        fact["label"] = labels[ref]
                     for k in ("value", "min", "max", "under", "values", "list"):
                         if k in arg and k != "value":
                             fact[k] = arg[k]
@@ -1003,6 +1038,9 @@ class _Compiler:
                 "field",
                 f"{ref[1]} {order}, missing {missing}",
                 _field_key(ref[1], order == "desc", missing == "last", ref[2] == "date"),
+                field=ref[1],
+                descending=order == "desc",
+                money=ref[2] == "money" or ref[1].endswith("_cents"),
             )
         if "older_child_first" in spec:
             self.unknown_keys(spec, ("older_child_first",), path)
@@ -1012,7 +1050,10 @@ class _Compiler:
             if ref is None:
                 return None
             return TieBreaker(
-                "older_child_first", f"older child first ({ref[1]})", _field_key(ref[1], False, True, True)
+                "older_child_first",
+                f"older child first ({ref[1]})",
+                _field_key(ref[1], False, True, True),
+                field=ref[1],
             )
         if "lottery" in spec:
             self.unknown_keys(spec, ("lottery",), path)
@@ -1026,7 +1067,7 @@ class _Compiler:
         self.err(path, "unknown tie-breaker (allowed: field, older_child_first, earlier_submission, lottery)")
         return None
 
-    def request(self, spec: Any, path: tuple[PathElem, ...]) -> Scorer | None:
+    def request(self, spec: Any, path: tuple[PathElem, ...]) -> Request | None:
         """The amount asked, from the fields: ``{field: cost}`` (a money field), ``{per_unit: {field: weeks,
         amount: "100 €"}}``, or ``{sum: [...]}`` of those, each with an optional ``max`` in euros."""
         m = self.mapping(spec, path, "'request'")
@@ -1038,17 +1079,20 @@ class _Compiler:
             return None
         self.unknown_keys(m, (kinds[0], "max"), path)
         cap = self.money(m["max"], (*path, "max")) if "max" in m else None
-        part: Scorer | None = None
+        part: Request | None = None
         if kinds[0] == "field":
             ref = self.field_ref(m["field"], (*path, "field"), offers=False, types=("money",))
             if ref is not None:
-                name = ref[1]
+                name, label = ref[1], self.field_labels.get(ref[1])
 
                 def amount(a: Values) -> int:
                     v = a.get(name)
                     return 0 if v is None else v
 
-                part = amount
+                def field_explain(a: Values) -> dict[str, Any]:
+                    return {"kind": "field", "label": label, "value": a.get(name), "amount": amount(a)}
+
+                part = Request(amount, field_explain)
         elif kinds[0] == "per_unit":
             pm = self.mapping(m["per_unit"], (*path, "per_unit"), "'per_unit'")
             if pm is not None:
@@ -1056,13 +1100,17 @@ class _Compiler:
                 ref = self.field_ref(pm.get("field"), (*path, "per_unit", "field"), offers=False, types=("integer",))
                 each = self.money(pm.get("amount"), (*path, "per_unit", "amount"))
                 if ref is not None and each is not None:
-                    name, unit = ref[1], each
+                    name, unit, label = ref[1], each, self.field_labels.get(ref[1])
 
                     def units_amount(a: Values) -> int:
                         v = a.get(name)
                         return 0 if v is None or v < 0 else v * unit
 
-                    part = units_amount
+                    def units_explain(a: Values) -> dict[str, Any]:
+                        v = a.get(name)
+                        return {"kind": "per_unit", "label": label, "units": v, "each": unit, "amount": units_amount(a)}
+
+                    part = Request(units_amount, units_explain)
         else:
             items = m["sum"]
             if not isinstance(items, list) or not items:
@@ -1071,13 +1119,30 @@ class _Compiler:
             parts = [self.request(x, (*path, "sum", i)) for i, x in enumerate(items)]
             if all(x is not None for x in parts):
                 compiled = tuple(x for x in parts if x is not None)
-                part = lambda a: sum(x(a) for x in compiled)  # noqa: E731
+
+                def sum_amount(a: Values) -> int:
+                    return sum(x.amount(a) for x in compiled)
+
+                def sum_explain(a: Values) -> dict[str, Any]:
+                    return {"kind": "sum", "parts": [x.explain(a) for x in compiled], "amount": sum_amount(a)}
+
+                part = Request(sum_amount, sum_explain)
         if part is None:
             return None
         if cap is None:
             return part
         limit, inner = cap, part
-        return lambda a: min(inner(a), limit)
+
+        def capped(a: Values) -> int:
+            return min(inner.amount(a), limit)
+
+        def capped_explain(a: Values) -> dict[str, Any]:
+            d = inner.explain(a)
+            if d["amount"] > limit:
+                d = {**d, "before_cap": d["amount"], "amount": limit}
+            return {**d, "cap": limit}
+
+        return Request(capped, capped_explain)
 
     # -- outcome --------------------------------------------------------------------------
     def outcome(self, spec: Any, path: tuple[PathElem, ...]) -> Outcome:
@@ -1172,6 +1237,20 @@ class _Compiler:
                     self.err((section, name), f"field name '{name}' must be a plain identifier")
                 elif name in ("id", "submitted_at", "preferences", "group", "requested_cents", "capacity"):
                     self.err((section, name), f"'{name}' is a standard column; do not declare it")
+                elif isinstance(ftype, dict) and "type" in ftype:
+                    self.unknown_keys(ftype, ("type", "label"), (section, name))
+                    label = ftype.get("label")
+                    if ftype["type"] not in FIELD_TYPES:
+                        self.err(
+                            (section, name, "type"),
+                            f"type '{ftype['type']}' unknown (allowed: {', '.join(FIELD_TYPES)})",
+                        )
+                    elif label is not None and (not isinstance(label, str) or not label.strip()):
+                        self.err((section, name, "label"), "'label' must be a non-empty text")
+                    else:
+                        target[name] = ftype["type"]
+                        if label is not None and section == "fields":
+                            self.field_labels[name] = label.strip()
                 elif isinstance(ftype, dict) and section == "fields":
                     declared = self.list_field(ftype, (section, name))
                     if declared is not None:
@@ -1268,6 +1347,7 @@ class _Compiler:
             source=m,
             offer_criteria=tuple(offer_criteria),
             list_fields=dict(self.list_fields),
+            field_labels=dict(self.field_labels),
         )
 
 

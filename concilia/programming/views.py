@@ -18,6 +18,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -329,7 +330,11 @@ class CallRulesPreviewView(WorkflowStep):
                 applications = read_applications(path, compiled)
             except InputError as exc:
                 raise ValidationError([str(m) for m in exc.errors]) from exc
-        self.result_context = {"rows": explain.ranking_rows(engine.rank(compiled, applications))}
+        result = engine.rank(compiled, applications)
+        header, *records = explain.explanation_records(compiled, result, applications)
+        lang = "it" if (translation.get_language() or "it").startswith("it") else "en"
+        why = {r["id"]: explain.record_text(r, header)[lang] for r in records}
+        self.result_context = {"rows": [{**row, "why": why[row["id"]]} for row in explain.ranking_rows(result)]}
         return ""
 
 

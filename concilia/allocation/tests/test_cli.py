@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from concilia.allocation.explain import record_text
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
@@ -150,7 +152,9 @@ def test_rank_and_rerun_places(tmp_path: Path) -> None:
     assert offer_rows["NIDO-AQUILONE-FT"]["placed"] == "2"
     assert offer_rows["NIDO-AQUILONE-FT"]["waiting"] == "N-002"
     header, records = explanation(tmp_path / "first")
-    assert records["N-002"]["waiting_positions"] == {"NIDO-AQUILONE-FT": 1}
+    assert records["N-002"]["choices"] == [
+        {"offer": "NIDO-AQUILONE-FT", "choice": 1, "status": "waiting", "position": 1, "class": 1, "priority": None}
+    ]
     assert "cutoffs_of_preferences" not in records["N-002"]  # the offers' cut-offs are in the header
     assert header["offers"]["NIDO-AQUILONE-FT"]["waiting"] == ["N-002"]
     ranking = json.loads((tmp_path / "first" / "ranking.json").read_text(encoding="utf-8"))
@@ -212,11 +216,20 @@ def test_explain_prints_one_application(tmp_path: Path) -> None:
         EXAMPLES / "nursery-offers.csv",
     )
     assert run("rank", call, apps, "--offers", offers, "--out", tmp_path).returncode == 0
-    _, records = explanation(tmp_path)
-    r = run("explain", tmp_path, "N-002")
+    header, records = explanation(tmp_path)
+    r = run("explain", tmp_path, "N-002", "--json")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout) == records["N-002"]
     assert r.stdout.startswith('{\n  "breakdown": [')
+    # Without --json: the sentences, in Italian or English.
+    r = run("explain", tmp_path, "N-002")
+    assert r.returncode == 0, r.stderr
+    text = record_text(records["N-002"], header)
+    assert "text" not in records["N-002"]  # not stored: rendered from the facts when read
+    assert r.stdout.splitlines() == text["it"]
+    assert r.stdout.startswith("La domanda N-002 è in posizione 4 in graduatoria con 10.862 punti.\n")
+    r = run("explain", tmp_path, "N-002", "--lang", "en")
+    assert r.stdout.splitlines() == text["en"] and "Application N-002 is ranked 4" in r.stdout
     r = run("explain", tmp_path, "N-999")
     assert r.returncode == 1 and "no application 'N-999'" in r.stderr
     r = run("explain", tmp_path / "missing", "N-002")

@@ -315,3 +315,28 @@ def test_unquoted_codes_in_lists_are_errors() -> None:
         + OUTCOME
     )
     assert len(errs) == 1 and "6758 is not text: quote codes" in errs[0]
+
+
+def test_field_labels_name_fields_in_explanations_and_bad_ones_are_errors() -> None:
+    call = parse_call(
+        "call: {id: c, title: c}\n"
+        "fields:\n  isee: {type: money, label: ISEE}\n  municipality: string\n"
+        "  children: {list: {birth_date: date}, max_items: 6, label: Figli}\n"
+        "eligibility:\n  - {id: isee, reason: ISEE troppo alto, rule: {at_most: {field: isee, value: '30.000,00 €'}}}\n"
+        "tie_breakers: [{field: isee, order: asc}]\n"
+        "outcome: {mode: ranked_budget, budget_cents: 100, max_grant_cents: 10}\n"
+    )
+    assert call.fields == {"isee": "money", "municipality": "string", "children": "list"}
+    assert call.field_labels == {"isee": "ISEE", "children": "Figli"}
+    assert call.tie_breakers[0].field == "isee" and call.tie_breakers[0].money and not call.tie_breakers[0].descending
+    bad = errors_of(
+        "call: {id: c, title: c}\n"
+        "fields:\n  isee: {type: euros, label: ISEE}\n  age: {type: integer, label: ''}\n"
+        "  note: {type: string, label: x, hint: y}\n"
+        "outcome: {mode: ranked_budget, budget_cents: 100}\n"
+    )
+    assert bad == [
+        "call.yaml:3:10: fields.isee.type: type 'euros' unknown (allowed: string, integer, date, boolean, money)",
+        "call.yaml:4:24: fields.age.label: 'label' must be a non-empty text",
+        "call.yaml:5:34: fields.note.hint: unknown key 'hint' (allowed: type, label)",
+    ]

@@ -313,6 +313,9 @@ def test_the_coordinator_tries_the_rules_on_sample_applications(world: Any) -> N
     assert ranked.index(">B<") < ranked.index(">A<")  # more points first
     assert "min_cofinancing" in ranked  # C is excluded by the co-financing rule
     assert "funded" in ranked and "not_funded" in ranked  # 30,000 € fund B only (fit: stop)
+    # Each sample's explanation in the page's language: its position, points and what it received.
+    assert "La domanda B è in posizione 1 in graduatoria" in ranked and "Finanziata: 20.000,00 €." in ranked
+    assert "La domanda C non è in graduatoria" in ranked
     bad = coordinator.post(url, {"applications": "id,submitted_at\nA,ieri"})
     assert bad.status_code == 400 and "submitted_at" in bad.content.decode()
     assert client_for(world.lead).post(url, {"applications": samples}).status_code == 404  # a draft call
