@@ -9,11 +9,13 @@ read-only: the workflow in :mod:`concilia.programming.services` writes them.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from concilia.core.api import ObjectViewSet
@@ -156,13 +158,16 @@ OUTCOMES = {
 
 def _ranking_context(obj: models.Ranking, request: HttpRequest) -> dict[str, Any]:
     entries = [e for e in (obj.entries if isinstance(obj.entries, list) else []) if isinstance(e, dict)]
-    # With the default rules the points are the grid's averages in hundredths of a point: shown as points.
-    hundredths = not (obj.call.rules or "").strip()
 
+    # A call's points are in hundredths of a point, with the default rules and with a call's own alike:
+    # the grid's scores reach the rules as ``score_<code>`` in hundredths (``programming/rules.py``).
+    # Shown as points, with the decimals only where there are some (8400 → 84, 8450 → 84,5).
     def points(value: Any) -> Any:
-        if not isinstance(value, int) or not hundredths:
+        if not isinstance(value, int) or isinstance(value, bool):
             return value
-        return f"{value / 100:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+        amount = Decimal(value).scaleb(-2)
+        amount = amount.quantize(Decimal(1)) if amount == amount.to_integral_value() else amount.normalize()
+        return number_format(amount, use_l10n=True, force_grouping=True)
 
     return {
         "entries": [
@@ -359,7 +364,7 @@ rankings = register(
         history=False,
         detail_template="programming/ranking_detail.html",
         context=_ranking_context,
-        detail_fields=["call", "version", "status", "reason", "rules_digest"],
+        detail_fields=["call", "version", "status", "reason"],  # the rules digest: "Verifica", in the template
     )
 )
 rankings.extra["viewset"] = read_only_viewset(rankings)
