@@ -78,7 +78,7 @@ class DeskHoursForm(DeskPartForm):
 class DeskClosureForm(DeskPartForm):
     class Meta:
         model = models.DeskClosure
-        fields = ["desk", "start", "end", "reason"]
+        fields = ["desk", "start", "end", "reason", "every_year", "source"]
 
 
 def desk_staff(desks: Any, also: int | None = None) -> Any:

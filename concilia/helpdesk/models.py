@@ -151,12 +151,25 @@ class DeskHours(BaseModel):
 
 
 class DeskClosure(BaseModel):
-    """Days a desk is closed (holidays): no appointments are offered."""
+    """Days a desk is closed beyond the national holidays: no appointments are offered.
+
+    A one-off closure (``every_year`` false) covers ``start``–``end``; a yearly one (a local holiday such
+    as the patron saint of the municipality) covers the same days every year, and ``source`` says where
+    the date comes from. National holidays come from the ``holidays`` calendar (see ``closures.py``).
+    """
 
     desk = models.ForeignKey(Desk, on_delete=models.CASCADE, related_name="closures", verbose_name=_("help desk"))
     start = models.DateField(_("from"))
     end = models.DateField(_("to"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
+    every_year = models.BooleanField(
+        _("every year"),
+        default=False,
+        help_text=_("A local holiday (e.g. the patron saint of the municipality): the same days every year."),
+    )
+    source = models.CharField(
+        _("source"), max_length=300, blank=True, help_text=_("Where the date of a local holiday comes from.")
+    )
 
     class Meta:
         ordering = ["desk", "start"]
@@ -171,6 +184,9 @@ class DeskClosure(BaseModel):
         ]
 
     def __str__(self) -> str:
+        if self.every_year:
+            span = f"{self.start:%d/%m}" if self.start == self.end else f"{self.start:%d/%m}–{self.end:%d/%m}"
+            return f"{span} {self.reason}".strip()
         return f"{self.start:%d/%m/%Y}–{self.end:%d/%m/%Y} {self.reason}".strip()
 
 

@@ -56,12 +56,14 @@ def candidate_starts(desk: Desk, *, start_day: dt.date, end_day: dt.date) -> lis
     windows: dict[int, list[tuple[dt.time, dt.time]]] = {}
     for h in DeskHours.objects.filter(desk=desk, appointments=True):
         windows.setdefault(h.weekday, []).append((h.opens, h.closes))
-    closures = list(desk.closures.filter(end__gte=start_day, start__lte=end_day).values_list("start", "end"))
+    from concilia.helpdesk.closures import closed_days
+
+    closed = closed_days(desk, start_day, end_day)
     step = dt.timedelta(minutes=desk.slot_minutes)
     out: list[dt.datetime] = []
     day = start_day
     while day <= end_day:
-        if day.weekday() in windows and not any(a <= day <= b for a, b in closures):
+        if day.weekday() in windows and day not in closed:
             for opens, closes in sorted(windows[day.weekday()]):
                 t = dt.datetime.combine(day, opens, tzinfo=ROME)
                 end = dt.datetime.combine(day, closes, tzinfo=ROME)
@@ -107,6 +109,14 @@ def slots_by_day(slots: list[Slot]) -> list[tuple[dt.date, list[Slot]]]:
     for s in slots:
         days.setdefault(s.starts_at.astimezone(ROME).date(), []).append(s)
     return sorted(days.items())
+
+
+def upcoming_closures(desk: Desk, *, today: dt.date | None = None) -> list[tuple[dt.date, str]]:
+    """The days the desk is closed in its bookable weeks (national and local holidays, closures)."""
+    from concilia.helpdesk.closures import closed_days
+
+    today = today or clock.today()
+    return list(closed_days(desk, today, today + dt.timedelta(weeks=desk.weeks_ahead)).items())
 
 
 def is_offered(desk: Desk, starts_at: dt.datetime) -> bool:

@@ -18,6 +18,7 @@ from django.core.mail import EmailMessage, send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from concilia.core import clock
@@ -25,6 +26,7 @@ from concilia.core.permissions import can
 from concilia.core.services import lock, object_save
 from concilia.helpdesk import selectors
 from concilia.helpdesk.choices import OCCUPYING, AppointmentStatus, Need
+from concilia.helpdesk.closures import closed_days
 from concilia.helpdesk.models import Appointment, Desk
 
 ROME = selectors.ROME
@@ -83,6 +85,13 @@ def appointment_book(
         if starts_at.astimezone(ROME).date() > last_day:
             raise ValidationError(
                 _("Appointments can be booked at most %(weeks)d weeks ahead.") % {"weeks": locked.weeks_ahead}
+            )
+        day = starts_at.astimezone(ROME).date()
+        closed = closed_days(locked, day, day)
+        if day in closed:
+            raise ValidationError(
+                _("The desk is closed on %(day)s (%(reason)s): choose another day.")
+                % {"day": date_format(day, "l j F Y"), "reason": closed[day] or _("closure")}
             )
         if not selectors.is_offered(locked, starts_at):
             raise ValidationError(_("The desk does not give appointments at this time: choose one of the free times."))

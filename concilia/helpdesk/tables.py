@@ -47,7 +47,7 @@ class DeskClosureTable(tables.Table):
 
     class Meta:
         model = models.DeskClosure
-        fields = ("desk", "start", "end", "reason")
+        fields = ("desk", "start", "end", "reason", "every_year")
 
 
 class CaseTable(tables.Table):

@@ -104,7 +104,7 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "desk": desk,
         "opening_hours": selectors.weekly_hours_text(desk, appointments=False, day_names=days),
         "appointment_hours": selectors.weekly_hours_text(desk, appointments=True, day_names=days),
-        "closures": desk.closures.filter(end__gte=clock.today()),
+        "closures": selectors.upcoming_closures(desk),
         "days": days_,
         "more_open": any(x["checked"] for _day, row in days_[5:] for x in row),
         "form": form,

@@ -38,7 +38,7 @@ class DeskHoursSerializer(ObjectSerializer):
 class DeskClosureSerializer(ObjectSerializer):
     class Meta:
         model = models.DeskClosure
-        fields = ["id", "url", "desk", "start", "end", "reason"]
+        fields = ["id", "url", "desk", "start", "end", "reason", "every_year", "source"]
 
 
 class CaseSerializer(ObjectSerializer):
