@@ -19,14 +19,14 @@ import yaml
 from django.db import transaction
 
 from concilia.core import clock
-from concilia.helpdesk.models import Case, Desk, DeskHours, Referral
+from concilia.helpdesk.models import Case, Desk, DeskClosure, DeskHours, Referral
 from concilia.network.demo import DemoLoadError, LoadResult, _Loader
 from concilia.services.hours import parse_weekly_hours
 from concilia.territory.models import DataLoad
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "demo.yaml"
 DATALOAD_KEY = "helpdesk.demo"
-LOADER_VERSION = "1"
+LOADER_VERSION = "2"
 
 
 def checksum(path: Path = DATA_FILE) -> str:
@@ -94,6 +94,15 @@ class _HelpdeskLoader(_Loader):
                         },
                         values={},
                     )
+            for holiday in entry.get("local_holidays") or []:
+                month, day = (int(x) for x in str(holiday["date"]).split("-"))
+                on = dt.date(2000, month, day)  # a leap year: the year of a yearly closure is not used
+                self.upsert(
+                    DeskClosure,
+                    label=f"{label}, local holiday {holiday['date']}",
+                    lookup={"desk": desk, "start": on, "every_year": True},
+                    values={"end": on, "reason": holiday["reason"], "source": " ".join(holiday["source"].split())},
+                )
         for entry in self.data.get("cases") or []:
             label = f"case “{entry['key']}”"
             found = desks.get(entry["desk"])

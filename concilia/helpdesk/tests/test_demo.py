@@ -21,7 +21,7 @@ from concilia.core import clock
 from concilia.core.permissions import can
 from concilia.core.testing.demo import demo_loaded
 from concilia.helpdesk import demo, selectors
-from concilia.helpdesk.models import Case, Desk, DeskHours, Referral
+from concilia.helpdesk.models import Case, Desk, DeskClosure, DeskHours, Referral
 from concilia.network import demo as network_demo
 
 SEEDS_DIR = Path(os.environ.get("CONCILIA_SEEDS_DIR", Path(__file__).resolve().parents[3].parent / "shared" / "seeds"))
@@ -50,6 +50,18 @@ def test_the_quoted_source_is_in_the_seed(data: Any) -> None:
     for source in raw["sources"]:
         seed = (SEEDS_DIR / source["file"]).read_text(encoding="utf-8")
         assert _normalise(source["quote"]) in _normalise(seed)
+
+
+def test_patron_saints_are_yearly_closures_with_their_source(data: Any) -> None:
+    rows = {c.desk.municipality.name: c for c in DeskClosure.objects.select_related("desk__municipality")}
+    assert (rows["Cremona"].start.month, rows["Cremona"].start.day) == (11, 13)
+    assert (rows["Crema"].start.month, rows["Crema"].start.day) == (6, 10)
+    assert all(c.every_year and c.source and c.reason for c in rows.values())
+    crema = rows["Crema"].desk
+    on = dt.datetime(2027, 6, 10, 8, tzinfo=selectors.ROME)
+    assert not [
+        s for s in selectors.free_slots(crema, now=on - dt.timedelta(days=1)) if s.starts_at.date() == on.date()
+    ]
 
 
 def test_three_example_desks_run_by_the_districts(data: Any) -> None:
@@ -98,7 +110,7 @@ def test_example_cases_are_anonymous_and_feed_the_statistics(data: Any) -> None:
 def test_loading_twice_changes_nothing(data: Any) -> None:
     before = {
         model.__name__: sorted(model.objects.values_list("pk", "updated_at"))
-        for model in (Desk, DeskHours, Case, Referral)
+        for model in (Desk, DeskHours, DeskClosure, Case, Referral)
     }
     again = demo.load(force=True)
     assert not [k for k, v in again.counts.items() if v and not k.endswith(".unchanged")], again.counts
@@ -106,6 +118,6 @@ def test_loading_twice_changes_nothing(data: Any) -> None:
     assert skipped.skipped
     after = {
         model.__name__: sorted(model.objects.values_list("pk", "updated_at"))
-        for model in (Desk, DeskHours, Case, Referral)
+        for model in (Desk, DeskHours, DeskClosure, Case, Referral)
     }
     assert after == before
