@@ -13,6 +13,7 @@ from django.db import connections
 
 from concilia.accounts.choices import Role
 from concilia.core.testing import factories as f
+from concilia.core.testing.console import watch_console
 from concilia.core.testing.csp import watch_csp
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
@@ -110,15 +111,18 @@ def chromium() -> Iterator[Any]:
 def browser_page(chromium: Any, live_server: Any) -> Iterator[Any]:
     """A Playwright page in a new browser context (no cookies, Italian, a desktop window).
 
-    The test fails if the site's Content-Security-Policy blocked anything on the pages it opened.
+    The test fails if the site's Content-Security-Policy blocked anything on the pages it opened, or
+    if the browser console showed an error or an uncaught exception (``core/testing/console.py``).
     """
     context = chromium.new_context(locale="it-IT", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15000)
     csp_violations = watch_csp(page)
+    console_errors = watch_console(page)
     try:
         yield page
         assert not csp_violations, "Content-Security-Policy violations:\n" + "\n".join(csp_violations)
+        assert not console_errors, "Errors in the browser console:\n" + "\n".join(console_errors)
     finally:
         context.close()
         # The ORM calls of the test body ran beside Playwright's greenlets, whose contexts hold
@@ -136,6 +140,7 @@ class ReadOnlySite:
     records: Any = None
     page: Any = None
     csp_violations: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
 
 
 @pytest.fixture(scope="module")
@@ -174,7 +179,8 @@ def read_only_site(
 
 @pytest.fixture
 def site_page(read_only_site: ReadOnlySite) -> Iterator[Any]:
-    """The shared context's page, cleared of cookies; fails on Content-Security-Policy violations.
+    """The shared context's page, cleared of cookies; fails on Content-Security-Policy violations and
+    on errors in the browser console.
 
     One page serves the module's tests in turn: a new page costs a renderer's start (0.6 s a test).
     """
@@ -183,9 +189,12 @@ def site_page(read_only_site: ReadOnlySite) -> Iterator[Any]:
         site.page = site.context.new_page()
         site.page.set_default_timeout(15000)
         site.csp_violations = watch_csp(site.page)
+        site.console_errors = watch_console(site.page)
     site.context.clear_cookies()
     site.page.goto("about:blank")
     site.page.set_viewport_size({"width": 1280, "height": 900})
     site.csp_violations.clear()
+    site.console_errors.clear()
     yield site.page
     assert not site.csp_violations, "Content-Security-Policy violations:\n" + "\n".join(site.csp_violations)
+    assert not site.console_errors, "Errors in the browser console:\n" + "\n".join(site.console_errors)
