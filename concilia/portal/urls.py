@@ -3,7 +3,7 @@ import re
 from django.urls import path, register_converter
 
 from concilia.core.privacy_notices import NOTICES
-from concilia.portal import views
+from concilia.portal import area, views
 
 
 class NoticeSlugConverter:
@@ -24,6 +24,7 @@ register_converter(NoticeSlugConverter, "privacy_notice")
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("area/", area.work_area, name="area"),
     path("fonti-e-crediti/", views.credits, name="credits"),
     path("contatti/", views.contacts, name="contacts"),
     path("privacy/", views.privacy_index, name="privacy_index"),

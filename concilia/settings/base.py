@@ -103,7 +103,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "portal:home"
+LOGIN_REDIRECT_URL = "portal:area"  # each role lands on its work area (a ?next= still wins)
 LOGOUT_REDIRECT_URL = "portal:home"
 
 ROOT_URLCONF = "concilia.urls"
