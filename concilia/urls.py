@@ -3,17 +3,12 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.http import HttpResponseRedirect
-from django.templatetags.static import static as static_url
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from concilia.core.api import not_found
 
 urlpatterns = [
-    # Browsers and crawlers ask /favicon.ico whatever the page links: send them to the static file
-    # (cache-busted under the production storage, so a temporary redirect).
-    path("favicon.ico", lambda request: HttpResponseRedirect(static_url("concilia/favicon.ico")), name="favicon"),
     path("", include("concilia.portal.urls")),
     path("territorio/", include("concilia.territory.urls")),
     path("rete/", include("concilia.network.urls")),
