@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/", throttle("booking")(views.public_detail), name="public_detail"),
     path("<int:pk>/statistiche/", views.statistics, name="statistics"),
     path("prenotazione/<str:token>/", views.booking, name="booking"),
+    path("prenotazione/<str:token>/appuntamento.ics", views.booking_calendar, name="booking_calendar"),
     path("prenotazione/<str:token>/disdici/", views.booking_cancel, name="booking_cancel"),
     path("appuntamenti/<int:pk>/esito/", views.AppointmentStatusView.as_view(), name="appointment_status"),
     path("appuntamenti/<int:pk>/scheda/", views.appointment_case, name="appointment_case"),

@@ -141,6 +141,21 @@ def booking(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
+def booking_calendar(request: HttpRequest, token: str) -> HttpResponse:
+    """The booking as a calendar file (the e-mail's attachment), for who holds the booking's secret link."""
+    appointment = _by_token(token)
+    if appointment.status == AppointmentStatus.CANCELLED:
+        raise Http404
+    response = HttpResponse(
+        services.calendar_entry(appointment, request.build_absolute_uri("/")),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="appuntamento.ics"'
+    response["Cache-Control"] = "no-store, private"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 def booking_cancel(request: HttpRequest, token: str) -> HttpResponse:
     appointment = _by_token(token)

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from concilia.core import clock
-from concilia.helpdesk import selectors
+from concilia.helpdesk import selectors, services
 from concilia.helpdesk.choices import AppointmentStatus
 from concilia.helpdesk.models import Appointment, Case
 from concilia.helpdesk.tests import factories as hf
@@ -408,3 +408,27 @@ def test_the_desk_form_offers_only_the_organisations_desk_operators(s: Setting) 
     offered = set(form.fields["operators"].queryset.values_list("username", flat=True))
     assert offered == {"operatore"}
     assert set(form.fields["organisation"].queryset) == {s.desk.organisation}
+
+
+def test_the_confirmation_page_offers_the_calendar_file_to_who_booked(s: Setting) -> None:
+    client = Client()
+    slot = first_slot(s.desk)
+    response = client.post(s.desk.get_public_url(), booking_data(slot))
+    appointment = Appointment.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    link = reverse("helpdesk:booking_calendar", args=[appointment.token])
+    assert f'href="{link}"' in page
+    ics = client.get(link)
+    assert ics.status_code == 200 and ics["Content-Type"].startswith("text/calendar")
+    assert ics["Content-Disposition"] == 'attachment; filename="appuntamento.ics"'
+    assert ics["Cache-Control"] == "no-store, private"
+    body = ics.content.decode()
+    attached = mail.outbox[0].attachments[0]
+    assert attached[0] == "appuntamento.ics"
+    assert body.split("DTSTART:")[1][:16] == attached[1].split("DTSTART:")[1][:16]
+    assert f"UID:{appointment.token}@concilia" in body
+    # a wrong token finds nothing; a cancelled booking has no calendar entry any more
+    assert client.get(reverse("helpdesk:booking_calendar", args=["x" * 40])).status_code == 404
+    services.appointment_cancel(token=appointment.token)
+    assert client.get(link).status_code == 404
+    assert f'href="{link}"' not in client.get(reverse("helpdesk:booking", args=[appointment.token])).content.decode()
