@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 CHROMIUM = "/usr/bin/chromium"
-PAGES = {"home": "/", "search": "/servizi/cerca/", "planner": "/servizi/pianificatore/", "network": None}
+PAGES = {"home": "portal:home", "search": "services:search", "planner": "services:planner", "network": None}
 KINDS = {"Document": "document", "Script": "script", "Stylesheet": "stylesheet", "Font": "font", "Image": "image"}
 
 
@@ -74,9 +74,10 @@ def wait_until_up(url: str, server: subprocess.Popen[bytes], timeout: float = 60
     raise SystemExit(f"the server did not answer {url} in {timeout:.0f} s")
 
 
-def weigh(browser: Any, base: str, path: str) -> dict[str, Any]:
+def weigh(browser: Any, base: str, path: str, accept_encoding: str | None = None) -> dict[str, Any]:
     """Open ``path`` in a new context (empty cache): bytes on the wire of the site's own responses."""
-    context = browser.new_context(locale="it-IT", viewport={"width": 1280, "height": 900})
+    headers = {"Accept-Encoding": accept_encoding} if accept_encoding else {}
+    context = browser.new_context(locale="it-IT", viewport={"width": 1280, "height": 900}, extra_http_headers=headers)
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
@@ -115,6 +116,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--settings", choices=("production", "dev"), default="production")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--accept-encoding",
+        help="the browser's Accept-Encoding instead of Chromium's own, e.g. \"gzip, deflate\" (as before brotli)",
+    )
     args = parser.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
@@ -126,6 +131,12 @@ def main(argv: list[str] | None = None) -> int:
     concilia = str(BIN / "concilia")
     quiet = {"cwd": ROOT, "env": env, "check": True, "stdout": subprocess.DEVNULL}
     subprocess.run([concilia, "setup"], **quiet)  # noqa: S603 - our own command
+    names = [name for name in PAGES.values() if name]
+    script = f"from django.urls import reverse; print(' '.join(reverse(n) for n in {names!r}))"
+    reversed_paths = subprocess.run(  # noqa: S603
+        [concilia, "shell", "-c", script], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout.split()
+    paths = dict(zip(names, reversed_paths, strict=True))
     port = free_port()
     if args.settings == "production":
         subprocess.run([concilia, "collectstatic", "--noinput"], **quiet)  # noqa: S603
@@ -149,7 +160,8 @@ def main(argv: list[str] | None = None) -> int:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
             try:
-                for name, path in PAGES.items():
+                for name, url_name in PAGES.items():
+                    path = paths.get(url_name or "")
                     if path is None:  # the first network of the list
                         page = browser.new_page()
                         page.goto(base + "/rete/reti/")
@@ -158,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
                         )
                         page.close()
                         path = next(h for h in hrefs if re.fullmatch(r"/rete/reti/\d+/", h))
-                    results.append({"page": name, **weigh(browser, base, path)})
+                    results.append({"page": name, **weigh(browser, base, path, args.accept_encoding)})
             finally:
                 browser.close()
     finally:
@@ -167,7 +179,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps({"settings": args.settings, "pages": results}, indent=2))
         return 0
-    print(f"settings: {args.settings} · bytes on the wire, empty cache, the site's own responses")
+    accepted = args.accept_encoding or "Chromium's own"
+    print(
+        f"settings: {args.settings} · Accept-Encoding: {accepted} · bytes on the wire, empty cache, the site's own responses"
+    )
     print(f"{'page':9} {'path':28} {'total KB':>9} {'req':>4}  " + " ".join(f"{k:>10}" for k in KINDS.values()))
     for r in results:
         kinds = " ".join(f"{r['by_kind'].get(k, 0) / 1024:10.1f}" for k in KINDS.values())
