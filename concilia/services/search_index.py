@@ -96,8 +96,9 @@ class Index:
         if c.kinds:
             codes = [self.kind_code[k] for k in c.kinds if k in self.kind_code]
             keep &= np.isin(self.kind, codes)
-        if c.for_elderly is not None:
-            keep &= self.for_elderly == c.for_elderly
+        elderly = c.population_elderly
+        if elderly is not None:
+            keep &= self.for_elderly == elderly
         age = c.age_months
         if age is not None:
             keep &= (self.min_age <= age) & (self.max_age >= age)

@@ -23,6 +23,10 @@ from concilia.services.choices import WEEKDAYS, ServiceKind
 from concilia.territory.models import Municipality
 
 EARTH_RADIUS_KM = 6371.0088
+# From this age (18 years) a person is no longer served by childcare: an age picks the population a
+# search is for, so services without age limits (home care, day centres) never reach a child and
+# children's services never reach an elderly person.
+ADULT_AGE_MONTHS = 18 * 12
 PAGE_SIZE = 20
 
 
@@ -75,6 +79,17 @@ class SearchCriteria:
             return None
         return age_in_months(self.birth_date, self.needed_on or clock.today())
 
+    @property
+    def population_elderly(self) -> bool | None:
+        """Whether the search is for elderly people (True), children (False) or either (None).
+
+        Chosen explicitly, or implied by the age: an age limits the results to its population.
+        """
+        if self.for_elderly is not None:
+            return self.for_elderly
+        age = self.age_months
+        return None if age is None else age >= ADULT_AGE_MONTHS
+
 
 @dataclass
 class Hit:
@@ -114,8 +129,8 @@ def filtered_services(c: SearchCriteria) -> QuerySet[models.Service]:
     on = c.needed_on or clock.today()
     if c.kinds:
         qs = qs.filter(kind__in=list(c.kinds))
-    if c.for_elderly is not None:
-        qs = qs.filter(for_elderly=c.for_elderly)
+    if c.population_elderly is not None:
+        qs = qs.filter(for_elderly=c.population_elderly)
     age = c.age_months
     if age is not None:
         qs = qs.filter(Q(min_age_months__isnull=True) | Q(min_age_months__lte=age)).filter(
