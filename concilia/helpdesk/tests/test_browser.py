@@ -6,6 +6,7 @@ operator (``operatore.sportello``) logs in and logs the case from the appointmen
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ import pytest
 from concilia.conftest import ARTIFACTS
 from concilia.core.testing.axe import assert_accessible
 from concilia.helpdesk.choices import AppointmentStatus
-from concilia.helpdesk.models import Appointment, Case
+from concilia.helpdesk.models import Appointment, Case, DeskClosure
 from concilia.helpdesk.tests import factories as hf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -54,6 +55,10 @@ def test_book_then_log_the_case(browser_page: Any, live_server: Any, world: Any,
     assert_accessible(page)
     shot(page, "3-booked")
     appointment = Appointment.objects.get()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Aggiungi al tuo calendario (.ics)").click()
+    assert download.value.suggested_filename == "appuntamento.ics"
+    assert "BEGIN:VEVENT" in Path(download.value.path()).read_text()
     assert appointment.status == AppointmentStatus.BOOKED and appointment.last_name == "Bassi"
     page.get_by_role("link", name="Annulla l'appuntamento").click()
     page.wait_for_url(f"**/sportelli/prenotazione/{appointment.token}/disdici/")
@@ -102,3 +107,27 @@ def test_book_then_log_the_case(browser_page: Any, live_server: Any, world: Any,
     assert page.locator("[data-cases]").get_attribute("data-cases") == "1"
     assert_accessible(page)
     shot(page, "7-statistics")
+
+
+def test_the_booking_page_shows_the_holidays_and_offers_no_time_on_them(
+    browser_page: Any, live_server: Any, world: Any, time_machine: Any
+) -> None:
+    page, base = browser_page, live_server.url
+    time_machine.move_to(hf.at(dt.date(2026, 12, 5), 10), tick=True)  # Saturday 5 December 2026
+    desk = hf.desk(world, name="Sportello Famiglia-Lavoro di Milano", weeks_ahead=2)
+    DeskClosure.objects.create(
+        desk=desk, start=dt.date(2000, 12, 7), end=dt.date(2000, 12, 7), reason="Sant'Ambrogio, patrono di Milano",
+        every_year=True, source="holidays, Italia, suddivisione MI",
+    )  # fmt: skip
+    page.goto(f"{base}/sportelli/{desk.pk}/")
+    closures = page.locator("[data-closures]")
+    assert closures.is_visible()
+    text = closures.inner_text()
+    assert "Lunedì 7 Dicembre 2026 – Sant'Ambrogio, patrono di Milano" in text, text
+    assert "Martedì 8 Dicembre 2026 – Immacolata Concezione" in text
+    days = page.locator(".slot-day h3").all_inner_texts()
+    assert "Domenica 6 Dicembre 2026" in days and "Mercoledì 9 Dicembre 2026" in days
+    assert not [d for d in days if "7 Dicembre" in d or "8 Dicembre" in d], days
+    assert_accessible(page)
+    closures.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "helpdesk-closures.png"))
