@@ -90,6 +90,14 @@ TASKS: tuple[Task, ...] = (
         _day_bounds, "helpdesk:appointment_list", lambda d: {"day": d.isoformat(), "status": "booked"},
     ),
     Task(
+        "draft_surveys", _("Draft surveys to complete and open"), "workplace.Survey", "manage",
+        lambda d: {"status": "draft", "is_template": False}, "workplace:survey_list", lambda d: {"status": "draft"},
+    ),
+    Task(
+        "unpublished_services", _("Services not yet published"), "services.Service", "change",
+        lambda d: {"is_published": False}, "services:service_list", lambda d: {"is_published": "false"},
+    ),
+    Task(
         "open_cases", _("Open help-desk cases"), "helpdesk.Case", "change",
         lambda d: {"status": "open"}, "helpdesk:case_list", lambda d: {"status": "open"},
     ),

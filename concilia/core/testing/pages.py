@@ -118,6 +118,22 @@ def public_pages() -> dict[str, Callable[[Pages], str]]:
     }
 
 
+def role_pages() -> dict[str, tuple[str, Callable[[Pages], str]]]:
+    """Pages a signed-in role lands on: id → (the user, an attribute of the test world, and the URL).
+
+    Walked by the work area's browser tests (``portal/tests/test_area_browser.py``) with axe-core and the
+    no-sideways-scroll check, signed in as each role; a new per-role page is one more line here.
+    """
+    area = _url("portal:area")
+    return {
+        "area-coordinator": ("coordinator", area),
+        "area-lead": ("lead", area),
+        "area-provider": ("provider", area),
+        "area-plain": ("plain", area),
+        "area-admin": ("admin", area),
+    }
+
+
 def build_pages(world: World) -> Pages:
     """The test world, with the territory, agreements, contacts and history a real register has."""
     w = world

@@ -30,17 +30,19 @@ M = matrix
 EXPECTED: dict[str, dict[str, int]] = {
     M.PLAIN: {},
     M.LEAD: {"drafts": 1, "join_requests": 1},
-    M.COORD: {"to_admit": 1, "join_requests": 1, "applications": 1},
+    M.COORD: {"to_admit": 1, "join_requests": 1, "applications": 1, "draft_surveys": 1},
     M.EVAL: {"to_score": 1},
     M.KEEPER: {"applications": 1},
     M.DESK: {"appointments_today": 1, "open_cases": 1},
-    M.HR: {},
-    M.PROV: {},
+    M.HR: {"draft_surveys": 1},
+    M.PROV: {"unpublished_services": 1},
 }
 
 
 def _network_of(obj: Any) -> Any:
-    for path in ("call.network", "alliance.network", "registry.network", "desk.network"):
+    for path in ("call.network", "alliance.network", "registry.network", "desk.network", "network"):
+        if path == "network" and hasattr(obj, "provider"):  # a service: the network its provider belongs to
+            return obj.provider.memberships.get().network
         target = obj
         try:
             for part in path.split("."):
@@ -134,3 +136,19 @@ def test_login_lands_on_the_work_area_unless_next_says_otherwise(world: matrix.W
         reverse("login") + f"?next={nxt}", {"username": user.username, "password": "segreta-lunga-123", "next": nxt}
     )
     assert response["Location"] == nxt
+
+
+def test_keeper_sees_listings_expiring_within_30_days_of_its_own_registry(world: matrix.World) -> None:
+    """Given a listing of each side expiring in 10 days and one in 40, the keeper counts only its own in 10."""
+    from concilia.registry.models import Babysitter
+
+    today = clock.today()
+    own, other = (world.obj("registry.babysitter", side) for side in matrix.SIDES)
+    Babysitter.objects.filter(pk__in=[own.pk, other.pk]).update(expires_on=today + dt.timedelta(days=10))
+    client = Client()
+    client.force_login(world.users[M.KEEPER])
+    counts = _counts(client.get(reverse("portal:area")).content.decode())
+    assert counts.get("expiring") == 1
+    Babysitter.objects.filter(pk=own.pk).update(expires_on=today + dt.timedelta(days=40))
+    counts = _counts(client.get(reverse("portal:area")).content.decode())
+    assert "expiring" not in counts
