@@ -133,9 +133,14 @@ def main(argv: list[str] | None = None) -> int:
     subprocess.run([concilia, "setup"], **quiet)  # noqa: S603 - our own command
     names = [name for name in PAGES.values() if name]
     script = f"from django.urls import reverse; print(' '.join(reverse(n) for n in {names!r}))"
-    reversed_paths = subprocess.run(  # noqa: S603
-        [concilia, "shell", "-c", script], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-    ).stdout.split()
+    reversed_paths = (
+        subprocess.run(  # noqa: S603
+            [concilia, "shell", "-c", script], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+        .split()
+    )
     paths = dict(zip(names, reversed_paths, strict=True))
     port = free_port()
     if args.settings == "production":
