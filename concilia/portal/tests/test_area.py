@@ -152,3 +152,24 @@ def test_keeper_sees_listings_expiring_within_30_days_of_its_own_registry(world:
     Babysitter.objects.filter(pk=own.pk).update(expires_on=today + dt.timedelta(days=40))
     counts = _counts(client.get(reverse("portal:area")).content.decode())
     assert "expiring" not in counts
+
+
+def test_queries_do_not_grow_with_the_records(world: matrix.World) -> None:
+    """Given the lead's page, three more drafts change its count but not the number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from concilia.programming.tests import register_factories as pf
+
+    client = Client()
+    client.force_login(world.users[M.LEAD])
+    client.get(reverse("portal:area"))  # the session's stamps
+    with CaptureQueriesContext(connection) as before:
+        client.get(reverse("portal:area"))
+    call = world.obj("programming.call:open", "own")
+    for _ in range(3):
+        pf.proposal(matrix._FactoryWorld(world.sides["own"]), call_=call)
+    with CaptureQueriesContext(connection) as after:
+        html = client.get(reverse("portal:area")).content.decode()
+    assert _counts(html)["drafts"] == 4
+    assert len(after) == len(before), (len(before), len(after))
