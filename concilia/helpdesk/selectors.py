@@ -111,12 +111,19 @@ def slots_by_day(slots: list[Slot]) -> list[tuple[dt.date, list[Slot]]]:
     return sorted(days.items())
 
 
-def upcoming_closures(desk: Desk, *, today: dt.date | None = None) -> list[tuple[dt.date, str]]:
-    """The days the desk is closed in its bookable weeks (national and local holidays, closures)."""
+def upcoming_closures(desk: Desk, *, today: dt.date | None = None) -> list[tuple[dt.date, dt.date, str]]:
+    """The closures in the desk's bookable weeks (national and local holidays, its own closures) as
+    (first day, last day, reason): consecutive days with the same reason make one period."""
     from concilia.helpdesk.closures import closed_days
 
     today = today or clock.today()
-    return list(closed_days(desk, today, today + dt.timedelta(weeks=desk.weeks_ahead)).items())
+    periods: list[tuple[dt.date, dt.date, str]] = []
+    for day, reason in closed_days(desk, today, today + dt.timedelta(weeks=desk.weeks_ahead)).items():
+        if periods and periods[-1][2] == reason and periods[-1][1] + dt.timedelta(days=1) == day:
+            periods[-1] = (periods[-1][0], day, reason)
+        else:
+            periods.append((day, day, reason))
+    return periods
 
 
 def is_offered(desk: Desk, starts_at: dt.datetime) -> bool:

@@ -97,3 +97,13 @@ def test_the_page_lists_the_closures_and_refuses_a_posted_holiday(desk: Any, tim
     )
     assert page.status_code == 400
     assert not Appointment.objects.exists()
+
+
+def test_a_closure_of_several_days_is_one_period_on_the_page(desk: Any, time_machine: Any) -> None:
+    time_machine.move_to(hf.at(dt.date(2030, 3, 1), 10), tick=False)
+    DeskClosure.objects.create(desk=desk, start=dt.date(2030, 3, 11), end=dt.date(2030, 3, 15), reason="Trasloco")
+    assert selectors.upcoming_closures(desk)[0] == (dt.date(2030, 3, 11), dt.date(2030, 3, 15), "Trasloco")
+    with translation.override("it"):
+        body = Client().get(desk.get_public_url(), headers={"accept-language": "it"}).content.decode()
+    assert "Dal 11 Marzo 2030 al 15 Marzo 2030 – Trasloco" in body
+    assert 'data-closed="2030-03-12"' not in body
