@@ -38,6 +38,8 @@ def field_value(obj: models.Model, field: models.Field | Any) -> Any:
             return "—"
         return format_html_join(", ", "{}", ((link(i),) for i in items))
     value = getattr(obj, field.name)
+    if value is None and isinstance(field, models.BooleanField):
+        return _("not indicated")  # a three-valued answer nobody gave is not a "No"
     if value is None or value == "" or value == []:
         return "—"
     custom = getattr(obj, f"get_{field.name}_display", None)
@@ -58,6 +60,30 @@ def field_value(obj: models.Model, field: models.Field | Any) -> Any:
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         return localize(timezone.localtime(value))  # Europe/Rome, as every time on the site
     return localize(value)
+
+
+URL = re.compile(r"https?://[^\s'\"<>()]+[^\s'\"<>().,;:]")
+
+
+def source_links(text: str) -> SafeString:
+    """The web sources named in a research note, as links (the note itself is for staff only)."""
+    urls = list(dict.fromkeys(URL.findall(text or "")))
+    if not urls:
+        return format_html("{}", "—")
+    items = ((u, u.split("/")[2].removeprefix("www.")) for u in urls)
+    return format_html_join(", ", '<a href="{}" rel="noopener">{}</a>', items)
+
+
+def sees_internal(user: Any, obj: models.Model) -> bool:
+    """Whether ``user`` is staff for ``obj``: who may change it, a network coordinator or an administrator.
+
+    Internal fields (research notes, coordinates, registry codes, publishing flags) are shown only to them.
+    """
+    from concilia.core.permissions import can, scope_of
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_superuser or scope_of(user).coordinated_network_ids or can(user, "change", obj))
 
 
 def object_fields(obj: models.Model, names: Sequence[str] | None = None) -> list[tuple[str, Any]]:

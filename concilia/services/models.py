@@ -141,7 +141,9 @@ class Service(ValidityMixin, BaseModel):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     website = models.URLField(_("website"), blank=True)
-    step_free = models.BooleanField(_("step-free access"), default=False)
+    step_free = models.BooleanField(
+        _("step-free access"), null=True, blank=True, help_text=_("Leave empty when it is not known.")
+    )
     accessibility = models.TextField(_("accessibility"), blank=True)
     languages = models.JSONField(_("languages spoken"), default=list, blank=True)
     external_code = models.CharField(

@@ -9,10 +9,18 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from concilia.core.display import object_fields, sees_internal
 from concilia.core.registry import MENU, Register, Related, register
 from concilia.services import filtersets, forms, models, selectors, tables
 from concilia.services.api import serializers
 from concilia.services.resources import ServiceResource
+
+#: What a citizen needs on a service's page (what, for whom, how to enrol or contact); the place is on
+#: the map above. Coordinates, registry codes, research notes and publishing flags are for staff only.
+PUBLIC_SERVICE_FIELDS = (
+    "name", "kind", "provider", "description", "min_age_months", "max_age_months", "capacity", "capacity_note",
+    "accepted_vouchers", "email", "phone", "website", "step_free", "accessibility", "languages", "authorisation",
+)  # fmt: skip
 
 
 def _service_context(obj: models.Service, request: HttpRequest) -> dict[str, Any]:
@@ -20,7 +28,9 @@ def _service_context(obj: models.Service, request: HttpRequest) -> dict[str, Any
     if obj.latitude is not None:
         points = [{"name": obj.name, "url": "#", "lat": obj.latitude, "lon": obj.longitude,
                    "approx": obj.location_precision != "address"}]  # fmt: skip
+    names = None if sees_internal(request.user, obj) else PUBLIC_SERVICE_FIELDS
     return {
+        "fields": object_fields(obj, names),
         "schedule": selectors.weekly_schedule(obj),
         "points": points,
         "tiles": settings.CONCILIA_MAP_TILES,

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from concilia.core.display import object_fields, sees_internal, source_links
 from concilia.core.forms import RestrictedModelForm
 from concilia.core.registry import MENU, Register, Related, register
 from concilia.territory import filtersets, models, tables
@@ -32,6 +33,21 @@ def _municipality_context(obj: models.Municipality, request: HttpRequest) -> dic
 
 
 VALIDITY = ("valid_from", "valid_to")
+
+
+def _with_sources(fields: tuple[str, ...]) -> Any:
+    """The public page shows the web sources of the research note as links; staff see the note itself."""
+
+    def context(obj: Any, request: HttpRequest) -> dict[str, Any]:
+        if sees_internal(request.user, obj):
+            return {}
+        return {"fields": [*object_fields(obj, fields), (_("Sources"), source_links(obj.source))]}
+
+    return context
+
+
+AGENCY_FIELDS = ("code", "kind", "name", "short_name", "region", "parent", "successors", *VALIDITY)
+DISTRICT_FIELDS = ("code", "name", "lead", "agency", *VALIDITY)
 
 regions = register(
     Register(
@@ -96,7 +112,8 @@ agencies = register(
     Register(
         model=models.HealthAgency,
         slug="agenzie",
-        detail_fields=("code", "kind", "name", "short_name", "region", "parent", "successors", *VALIDITY, "source"),
+        detail_fields=(*AGENCY_FIELDS, "source"),
+        context=_with_sources(AGENCY_FIELDS),
         filterset=filtersets.HealthAgencyFilterSet,
         table=tables.HealthAgencyTable,
         serializer=serializers.HealthAgencySerializer,
@@ -121,7 +138,8 @@ districts = register(
     Register(
         model=models.District,
         slug="ambiti",
-        detail_fields=("code", "name", "lead", "agency", *VALIDITY, "source"),
+        detail_fields=(*DISTRICT_FIELDS, "source"),
+        context=_with_sources(DISTRICT_FIELDS),
         filterset=filtersets.DistrictFilterSet,
         table=tables.DistrictTable,
         serializer=serializers.DistrictSerializer,
