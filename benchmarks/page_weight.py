@@ -132,15 +132,11 @@ def main(argv: list[str] | None = None) -> int:
     quiet = {"cwd": ROOT, "env": env, "check": True, "stdout": subprocess.DEVNULL}
     subprocess.run([concilia, "setup"], **quiet)  # noqa: S603 - our own command
     names = [name for name in PAGES.values() if name]
-    script = f"from django.urls import reverse; print(' '.join(reverse(n) for n in {names!r}))"
-    reversed_paths = (
-        subprocess.run(  # noqa: S603
-            [concilia, "shell", "-c", script], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-        )
-        .stdout.strip()
-        .splitlines()[-1]
-        .split()
+    script = f"from django.urls import reverse; print('PATHS', *(reverse(n) for n in {names!r}))"
+    shell = subprocess.run(  # noqa: S603
+        [concilia, "shell", "-c", script], cwd=ROOT, env=env, check=True, capture_output=True, text=True
     )
+    reversed_paths = next(line.split()[1:] for line in shell.stdout.splitlines() if line.startswith("PATHS "))
     paths = dict(zip(names, reversed_paths, strict=True))
     port = free_port()
     if args.settings == "production":
