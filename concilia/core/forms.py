@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,93 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from concilia.core.permissions import restrict
+
+# A label's "(cents)" / "(centesimi)": the form asks for euros.
+CENTS_LABEL = re.compile(r"\s*\((?:cents|centesimi)\)", re.IGNORECASE)
+MONEY_TEXT = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?$|^\d+(?:,\d{1,2})?$")
+
+
+def format_euros(cents: int | None) -> str:
+    """1234567 → "12.345,67" (the value a money input shows: no euro sign, Italian separators)."""
+    if cents is None:
+        return ""
+    return f"{cents / 100:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+class MoneyInput(forms.TextInput):
+    """A text input for an amount in euros, shown as ``45.000,00`` (the value held is integer cents)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return format_euros(value)
+        return super().format_value(value)
+
+
+class MoneyField(forms.Field):
+    """An amount in euros typed with a comma (``45.000,00``, ``45000``, ``45000,5``, ``45.000,00 €``),
+    cleaned to integer cents; anything else is refused with an Italian message."""
+
+    widget = MoneyInput
+    default_error_messages = {
+        "invalid": _("Enter an amount in euros, such as 45.000,00 (with a comma before the decimals)."),
+        "max_value": _("The amount cannot be more than %(limit)s."),
+    }
+
+    def __init__(self, *, max_cents: int | None = None, **kwargs: Any) -> None:
+        self.max_cents = max_cents
+        kwargs.setdefault("help_text", _("In euros, for example 45.000,00"))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        text = str(value).replace("€", "").replace("\u00a0", "").replace(" ", "").strip()
+        if not MONEY_TEXT.match(text):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            euros = Decimal(text.replace(".", "").replace(",", "."))
+        except InvalidOperation:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        cents = int((euros * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        if self.max_cents is not None and cents > self.max_cents:
+            raise ValidationError(
+                self.error_messages["max_value"],
+                code="max_value",
+                params={"limit": "€ " + format_euros(self.max_cents)},
+            )
+        return cents
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        try:
+            return self.to_python(data) != (initial if initial not in self.empty_values else None)
+        except ValidationError:
+            return True
+
+
+def money_formfield(field: forms.Field) -> MoneyField:
+    """The money field that takes the place of an integer field read from a ``*_cents`` model field."""
+    from concilia.core.models import MAX_CENTS
+
+    return MoneyField(
+        required=field.required,
+        label=CENTS_LABEL.sub("", str(field.label or "")),
+        initial=field.initial,
+        help_text=field.help_text or _("In euros, for example 45.000,00"),
+        max_cents=MAX_CENTS,
+        disabled=field.disabled,
+    )
+
+
+def use_money_fields(form: forms.BaseForm) -> None:
+    """Every integer field of ``form`` named ``*_cents`` becomes a :class:`MoneyField` (euros on the page)."""
+    for name, field in list(form.fields.items()):
+        if name.endswith("_cents") and isinstance(field, forms.IntegerField):
+            form.fields[name] = money_formfield(field)
 
 
 class RestrictedModelForm(forms.ModelForm):
@@ -32,6 +121,7 @@ class RestrictedModelForm(forms.ModelForm):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        use_money_fields(self)
         for name, action in self.restricted_fields.items():
             field = self.fields.get(name)
             if field is not None and hasattr(field, "queryset"):

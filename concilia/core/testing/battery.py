@@ -21,6 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
+from concilia.core.forms import format_euros
 from concilia.core.registry import Register
 
 
@@ -103,6 +104,8 @@ def form_data(data: dict[str, Any]) -> dict[str, Any]:
             out[key] = value.isoformat(timespec="minutes") if isinstance(value, dt.time) else value.isoformat()
         elif value is None:
             out[key] = ""
+        elif key.endswith("_cents") and isinstance(value, int):
+            out[key] = format_euros(value)  # the money field takes euros: 45.000,00
         else:
             out[key] = value
     return out
@@ -249,12 +252,12 @@ def check_edit(spec: RegisterSpec, world: Any) -> None:
     data[name] = value
     denied_role = next((r for r in roles_of(world) if r not in spec.can_change and r != "anonymous"), None)
     if denied_role:
-        denied = client_for(world, denied_role).post(spec.url("edit", obj.pk), data)
+        denied = client_for(world, denied_role).post(spec.url("edit", obj.pk), form_data(data))
         expect_denied(denied, denied_role)
         obj.refresh_from_db()
         assert getattr(obj, name) != value
     with writes_recorded(spec.register) as writes:
-        response = client_for(world, role).post(spec.url("edit", obj.pk), data)
+        response = client_for(world, role).post(spec.url("edit", obj.pk), form_data(data))
     assert response.status_code == 302, response.content.decode()[:3000]
     assert writes == ["update"], writes
     obj.refresh_from_db()
