@@ -208,14 +208,16 @@ class PlannerForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["settimana"].initial = _next_monday()
-        for f in self.fields.values():
+        for name, f in self.fields.items():
             w = f.widget
             if isinstance(w, forms.CheckboxInput):
                 w.attrs.setdefault("class", "form-check-input")
                 continue
             w.attrs.setdefault("class", "form-select" if isinstance(w, forms.Select) else "form-control")
             if isinstance(f, WeeklyHoursField):
-                w.attrs.setdefault("placeholder", "lun-ven 08:30-17:30")
+                # a child's school hours are not a parent's work hours
+                school = name.startswith("figlio") or name.startswith("anziano")
+                w.attrs.setdefault("placeholder", "lun-ven 08:15-16:15" if school else "lun-ven 08:30-17:30")
                 w.attrs.setdefault("autocomplete", "off")
 
     def clean(self) -> dict[str, Any]:

@@ -122,6 +122,11 @@ def describe(result: planner_mod.PlanResult) -> list[dict[str, Any]]:
                         for sid in prop.services
                     ],
                     "uncovered": week_text(prop.uncovered),
+                    # the table behind the chart, shown instead of it on a phone
+                    "days": [
+                        (days[d], ", ".join(str(iv) for iv in prop.uncovered.get(d, ())))
+                        for d in sorted({*range(5), *pp.need})
+                    ],
                     "uncovered_hours": _hours(prop.uncovered_minutes),
                     "covered_hours": _hours(prop.covered_minutes),
                     "weekly_cents": prop.weekly_cents,
