@@ -71,8 +71,62 @@ def format_violations(violations: list[dict[str, Any]], *, url: str = "") -> str
     return "\n".join(lines)
 
 
+# Two things axe-core does not see: an aria-describedby / aria-labelledby naming an id that is not on the page
+# (the hint or error is then never read), and a field's error said twice (beside it and again in the summary,
+# or twice beside it).
+_REFERENCES = """() => {
+  const problems = [];
+  const norm = (t) => (t || "").replace(/\\s+/g, " ").trim();
+  for (const attr of ["aria-describedby", "aria-labelledby"]) {
+    for (const el of document.querySelectorAll(`[${attr}]`)) {
+      for (const id of el.getAttribute(attr).split(/\\s+/).filter(Boolean)) {
+        if (!document.getElementById(id)) {
+          problems.push(`${attr}="${id}" names no element: ${el.outerHTML.slice(0, 200)}`);
+        }
+      }
+    }
+  }
+  for (const el of document.querySelectorAll("[aria-describedby]")) {
+    const ids = el.getAttribute("aria-describedby").split(/\\s+/).filter(Boolean);
+    const errors = ids.map((id) => document.getElementById(id))
+      .filter((e) => e && (el.getAttribute("aria-invalid") === "true" || /error/.test(e.id + " " + e.className)));
+    const name = el.id ? `#${el.id}` : el.outerHTML.slice(0, 80);
+    for (const error of errors) {
+      const items = error.querySelectorAll("li").length ? [...error.querySelectorAll("li")] : [error];
+      for (const item of items) {
+        const text = norm(item.textContent);
+        if (!text) continue;
+        // Where else the page says it for this field: a summary entry linking to the field, or the field's box.
+        let count = 0;
+        const box = error.parentElement;
+        for (const node of box.querySelectorAll("li, p, span, div, small")) {
+          if (node.children.length === 0 && norm(node.textContent) === text) count += 1;
+        }
+        if (el.id) {
+          for (const a of document.querySelectorAll(`a[href="#${CSS.escape(el.id)}"]`)) {
+            const entry = a.closest("li") || a.parentElement;
+            if (norm(entry.textContent).includes(text)) count += 1;
+          }
+        }
+        if (count > 1) problems.push(`the error "${text}" of ${name} is said ${count} times`);
+      }
+    }
+  }
+  return problems;
+}"""
+
+
+def reference_problems(page: Any) -> list[str]:
+    """Broken aria-describedby / aria-labelledby references and errors said more than once for one field."""
+    return list(dict.fromkeys(page.evaluate(_REFERENCES)))
+
+
 def assert_accessible(page: Any, *, context: Any = None) -> None:
-    """Fail unless axe-core finds no WCAG 2.0/2.1 A or AA violation in ``page`` (or in ``context``)."""
+    """Fail unless axe-core finds no WCAG 2.0/2.1 A or AA violation in ``page`` (or in ``context``), no
+    aria-describedby/labelledby names a missing id, and no field's error is said twice."""
     violations = axe_violations(page, context=context)
     if violations:
         pytest.fail(format_violations(violations, url=page.url), pytrace=False)
+    problems = reference_problems(page)
+    if problems:
+        pytest.fail(f"Form problems on {page.url}:\n- " + "\n- ".join(problems), pytrace=False)
