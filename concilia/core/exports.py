@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 import tablib
 from django.http import HttpResponse
+from django.urls import reverse
 from django_tables2.export import TableExport
 
+EXPORT_FORMATS = ("csv", "xlsx")
 FORMULA = re.compile(r"^[\s]*[=+\-@]|^[\t\r]")
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -52,3 +55,16 @@ class SafeTableExport(TableExport):
 
     def table_to_dataset(self, table: Any, exclude_columns: Any, dataset_kwargs: Any = None) -> tablib.Dataset:
         return safe_dataset(super().table_to_dataset(table, exclude_columns, dataset_kwargs))
+
+
+def list_links(list_url_name: str, **filters: Any) -> dict[str, Any]:
+    """Links to a register's list narrowed by ``filters``, and to its CSV/XLSX exports.
+
+    How a detail page offers the list it shows (a network's members, an alliance's partners) with
+    the register's own filters and exports: the same page, FilterSet and :class:`SafeTableExport`,
+    never a second export per page.
+    """
+    query = urlencode({key: value for key, value in filters.items() if value not in (None, "")})
+    url = reverse(list_url_name) + (f"?{query}" if query else "")
+    joiner = "&" if query else "?"
+    return {"url": url, "exports": [(fmt.upper(), f"{url}{joiner}_export={fmt}") for fmt in EXPORT_FORMATS]}

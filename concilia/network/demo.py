@@ -30,6 +30,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.db import models, transaction
+from django.utils import timezone
 
 from concilia.core.services import object_save
 from concilia.network.models import (
@@ -50,7 +51,7 @@ M = TypeVar("M", bound=models.Model)
 DATA_FILE = Path(__file__).resolve().parent / "data" / "demo.yaml"
 DATALOAD_KEY = "network.demo"
 # Bump when the loader's behaviour changes, so an unchanged YAML is loaded again.
-LOADER_VERSION = "2"
+LOADER_VERSION = "3"
 EXAMPLE_PREFIX = "Esempio – "
 TERRITORY_HINT = "run `concilia load_territory` first"
 # Prefix of the commentary line that follows the quotes in a record's source (users read it).
@@ -232,8 +233,13 @@ class _Loader:
         values: Mapping[str, Any],
         m2m: Mapping[str, Iterable[models.Model]] | None = None,
         existing: M | None = None,
+        event: tuple[dt.date | None, str] | None = None,
     ) -> M:
-        """Create or update one record found by ``lookup``; save only if a value differs."""
+        """Create or update one record found by ``lookup``; save only if a value differs.
+
+        ``event`` (day, Italian reason) dates the creation's history entry when it happened (an
+        agreement signed, a network founded) instead of the day the demo was loaded.
+        """
         name = model._meta.model_name
         instance = existing
         if instance is None:
@@ -263,6 +269,8 @@ class _Loader:
             object_save(instance=instance, by=self.by, m2m=changed_m2m, reason="Demo data")
         except ValidationError as exc:
             raise DemoLoadError(f"{label}: {_messages(exc)}") from exc
+        if outcome == "created" and event is not None and event[0] is not None:
+            date_history(instance, on=event[0], reason=event[1])
         self.counts[f"{name}.{outcome}"] += 1
         return instance
 
@@ -346,6 +354,7 @@ class _Loader:
                 "co_coordinator_id": co_coordinator.pk if co_coordinator else None,
                 "agency_id": agency.pk if agency else None,
                 "founded_on": _date(entry.get("founded_on"), label),
+                **({"ended_on": _date(entry["ended_on"], label)} if "ended_on" in entry else {}),
                 "description": _text(entry.get("description")),
                 "website": _text(entry.get("website")),
                 "source": render_source(entry),
@@ -354,6 +363,7 @@ class _Loader:
                 "provinces": [self.province(code, label) for code in entry.get("provinces") or []],
                 "districts": [self.district(code, label) for code in entry.get("districts") or []],
             },
+            event=(_date(entry.get("founded_on"), label), "Costituzione della rete"),
         )
         self.networks[name] = network
         agreements: dict[str, Agreement] = {}
@@ -373,6 +383,7 @@ class _Loader:
                     "source": render_source(item),
                 },
                 m2m={"signatories": [self.organisation(o, item_label) for o in item.get("signatories") or []]},
+                event=_signature(title, signed_on, item.get("signed_year")),
             )
         for item in entry.get("memberships") or []:
             organisation = self.organisation(item["organisation"], label)
@@ -400,6 +411,7 @@ class _Loader:
                     "joined_on": _date(item.get("joined_on"), item_label),
                 },
                 values=values,
+                event=(_date(item.get("joined_on"), item_label), f"Adesione alla rete «{name}»"),
             )
 
     def _merge(self, entry: Mapping[str, Any]) -> None:
@@ -419,6 +431,13 @@ class _Loader:
             carried = network_merge(network=network, into=into, on=on, by=self.by)
         except ValidationError as exc:
             raise DemoLoadError(f"{label}: {_messages(exc)}") from exc
+        when = on.strftime("%d/%m/%Y")
+        date_history(network, on=on, reason=f"Fusione nella rete «{into.name}» il {when}")
+        for membership in carried:
+            date_history(membership, on=on, reason=f"Adesione trasferita dalla rete «{network.name}» ({when})")
+        # The receiving network's own history records the merger too (a save with nothing changed).
+        object_save(instance=into, by=self.by)
+        date_history(into, on=on, reason=f"Fusione: vi confluisce la rete «{network.name}» il {when}")
         self.counts["merge.applied"] += 1
         self.counts["membership.carried_over"] += len(carried)
 
@@ -482,6 +501,25 @@ class _Loader:
         except ValidationError as exc:
             raise DemoLoadError(f"{label}: {_messages(exc)}") from exc
         self.counts["joinrequest.created"] += 1
+
+
+def _signature(title: str, signed_on: dt.date | None, year: Any) -> tuple[dt.date | None, str]:
+    """The history event of an agreement: its day, or the 1st January of its year when only that is known."""
+    if signed_on is not None:
+        return signed_on, f"Sottoscrizione dell'accordo «{title}» il {signed_on:%d/%m/%Y}"
+    if year:
+        return dt.date(int(year), 1, 1), f"Sottoscrizione dell'accordo «{title}» nel {int(year)} (giorno non indicato)"
+    return None, ""
+
+
+def date_history(instance: models.Model, *, on: dt.date, reason: str) -> None:
+    """Date ``instance``'s latest history entry on the day the event happened, with its reason."""
+    entry = instance.history.order_by("-history_id").first()  # type: ignore[attr-defined]
+    if entry is None:
+        return
+    entry.history_date = timezone.make_aware(dt.datetime.combine(on, dt.time(9, 0)))
+    entry.history_change_reason = reason
+    entry.save(update_fields=["history_date", "history_change_reason"])
 
 
 def _messages(exc: ValidationError) -> str:

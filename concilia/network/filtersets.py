@@ -71,7 +71,8 @@ class NetworkFilterSet(BaseFilterSet):
         fields = ["agency", "active"]
 
     def filter_active(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(ended_on__isnull=value == "active")
+        current = models.Network.objects.current_on().values("pk")
+        return queryset.filter(pk__in=current) if value == "active" else queryset.exclude(pk__in=current)
 
 
 class AgreementFilterSet(BaseFilterSet):
@@ -99,7 +100,8 @@ class MembershipFilterSet(BaseFilterSet):
         fields = ["network", "organisation", "role", "kind", "sector", "active"]
 
     def filter_active(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(left_on__isnull=value == "active")
+        current = models.Membership.objects.current_on().values("pk")
+        return queryset.filter(pk__in=current) if value == "active" else queryset.exclude(pk__in=current)
 
 
 class AllianceFilterSet(BaseFilterSet):

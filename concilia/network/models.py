@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from concilia.core.models import BaseModel, CentsField, ValidityMixin
+from concilia.core import clock
+from concilia.core.models import BaseModel, CentsField, RestrictedQuerySet, ValidityMixin
 from concilia.network import validators
 from concilia.network.choices import (
     ENTERPRISE_KINDS,
@@ -183,6 +186,38 @@ class Contact(BaseModel):
         verbose_name_plural = _("contacts")
 
 
+def _until(field: str, day: dt.date) -> Q:
+    """``field`` is empty or not before ``day``: a record valid until a date is in force on that date."""
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": day})
+
+
+def _since(field: str, day: dt.date) -> Q:
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lte": day})
+
+
+class NetworkQuerySet(RestrictedQuerySet):
+    def current_on(self, day: dt.date | None = None) -> NetworkQuerySet:
+        """Networks in force on ``day`` (today by the injected clock): founded by then, not ended before."""
+        day = day or clock.today()
+        return self.filter(_since("founded_on", day), _until("ended_on", day))
+
+
+class MembershipQuerySet(RestrictedQuerySet):
+    def current_on(self, day: dt.date | None = None) -> MembershipQuerySet:
+        """Memberships in force on ``day`` (today by the injected clock).
+
+        Joined by then and not left before, in a network still in force, of an organisation that
+        had not ceased (an ASL after 2015 is a member of nothing, whatever a record says).
+        """
+        day = day or clock.today()
+        return self.filter(
+            _since("joined_on", day),
+            _until("left_on", day),
+            _until("network__ended_on", day),
+            _until("organisation__valid_to", day),
+        )
+
+
 class Network(BaseModel):
     """A territorial network for work-life balance, coordinated by a health agency."""
 
@@ -223,6 +258,8 @@ class Network(BaseModel):
     )
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
+
+    objects = NetworkQuerySet.as_manager()
     website = models.URLField(_("website"), blank=True)
     source = models.TextField(_("source"), blank=True)
 
@@ -247,7 +284,11 @@ class Network(BaseModel):
 
     @property
     def is_active(self) -> bool:
-        return self.ended_on is None
+        """In force today (the injected clock): an end date in the past means ended."""
+        today = clock.today()
+        return (self.ended_on is None or self.ended_on >= today) and (
+            self.founded_on is None or self.founded_on <= today
+        )
 
 
 class Agreement(BaseModel):
@@ -319,6 +360,8 @@ class Membership(BaseModel):
     )
     notes = models.TextField(_("notes"), blank=True)
 
+    objects = MembershipQuerySet.as_manager()
+
     class Meta:
         ordering = ["network__name", "organisation__name"]
         verbose_name = _("membership")
@@ -338,7 +381,16 @@ class Membership(BaseModel):
 
     @property
     def is_active(self) -> bool:
-        return self.left_on is None
+        """In force today, by the same rule as :meth:`MembershipQuerySet.current_on`."""
+        today = clock.today()
+        return all(
+            (
+                self.joined_on is None or self.joined_on <= today,
+                self.left_on is None or self.left_on >= today,
+                self.network.ended_on is None or self.network.ended_on >= today,
+                self.organisation.valid_to is None or self.organisation.valid_to >= today,
+            )
+        )
 
 
 class Alliance(BaseModel):
@@ -371,6 +423,11 @@ class Alliance(BaseModel):
         verbose_name = _("alliance")
         verbose_name_plural = _("alliances")
         constraints = [_dates_in_order("formed_on", "ended_on", "network_alliance_dates")]
+
+    @property
+    def accepts_new_partners(self) -> bool:
+        """Open to new partners and not ended before today (the injected clock): one answer everywhere."""
+        return self.open_to_new_partners and (self.ended_on is None or self.ended_on >= clock.today())
 
 
 class Partnership(BaseModel):

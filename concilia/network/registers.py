@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from concilia.core.exports import list_links
 from concilia.core.registry import MENU, Action, Register, Related, register
 from concilia.network import filtersets, forms, models, selectors, tables
 from concilia.network.api import serializers
@@ -18,11 +19,18 @@ def _network_context(obj: models.Network, request: HttpRequest) -> dict[str, Any
     return {
         "members_by_sector": selectors.network_members_by_sector(network=obj, user=request.user),
         "merged_networks": selectors.network_lineage(network=obj),
+        "list_links": [
+            (_("Members"), list_links("network:membership_list", network=obj.pk, active="active")),
+            (_("All memberships, past and present"), list_links("network:membership_list", network=obj.pk)),
+        ],
     }
 
 
 def _alliance_context(obj: models.Alliance, request: HttpRequest) -> dict[str, Any]:
-    return {"alliance_members": selectors.alliance_members(alliance=obj)}
+    return {
+        "alliance_members": selectors.alliance_members(alliance=obj),
+        "list_links": [(_("Partners"), list_links("network:partnership_list", alliance=obj.pk))],
+    }
 
 
 ORGANISATION_FIELDS = [

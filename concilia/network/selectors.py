@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
+from concilia.core import clock
 from concilia.core.permissions import restrict
 from concilia.network.choices import OrganisationKind, OrganisationSector
 from concilia.network.models import Alliance, Membership, Network
@@ -17,14 +18,10 @@ def network_members_by_sector(*, network: Network, user: Any) -> list[dict[str, 
 
     For a network that has ended (merged), the members it had on its last day.
     """
-    if network.ended_on:
-        day = network.ended_on
-        in_force = Q(left_on__isnull=True) | Q(left_on__gte=day)
-        in_force &= Q(joined_on__isnull=True) | Q(joined_on__lte=day)
-    else:
-        in_force = Q(left_on__isnull=True)
+    today = clock.today()
+    day = network.ended_on if network.ended_on and network.ended_on < today else today
     members = (
-        restrict(Membership.objects.filter(in_force, network=network), user, "view")
+        restrict(Membership.objects.current_on(day).filter(network=network), user, "view")
         .select_related("organisation")
         .order_by("organisation__name")
     )

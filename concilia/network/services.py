@@ -42,8 +42,9 @@ def network_merge(*, network: Network, into: Network, on: dt.date, by: Any) -> l
         ):
             membership.left_on = max(on, membership.joined_on) if membership.joined_on else on
             object_save(instance=membership, by=by, reason=_("Network merged"))
-            if membership.organisation_id in already:
-                continue
+            ended = membership.organisation.valid_to
+            if membership.organisation_id in already or (ended is not None and ended < on):
+                continue  # already there, or a body that had ceased before the merge (an ASL in 2015)
             role = MembershipRole.MEMBER if membership.role == MembershipRole.COORDINATOR else membership.role
             created.append(
                 object_save(
@@ -72,10 +73,10 @@ def membership_end(*, membership: Membership, on: dt.date, by: Any) -> Membershi
 
 def join_request_submit(*, alliance: Alliance, organisation: Organisation, message: str, by: Any) -> JoinRequest:
     """An organisation asks to join an alliance that is open to new partners."""
-    if not alliance.open_to_new_partners:
-        raise ValidationError(_("This alliance is not open to new partners."))
-    if alliance.ended_on:
+    if alliance.ended_on and alliance.ended_on < clock.today():
         raise ValidationError(_("This alliance has ended."))
+    if not alliance.accepts_new_partners:
+        raise ValidationError(_("This alliance is not open to new partners."))
     if (
         alliance.lead_id == organisation.pk
         or alliance.partnerships.filter(organisation=organisation, left_on__isnull=True).exists()

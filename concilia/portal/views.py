@@ -15,17 +15,20 @@ from django.utils.translation import gettext as _
 
 from concilia.core import privacy_notices
 from concilia.core.permissions import restrict
-from concilia.network.models import Alliance, Contact, Network, Organisation
+from concilia.network.models import Alliance, Contact, Membership, Network, Organisation
 
 logger = logging.getLogger(__name__)
 
 
 def home(request: HttpRequest) -> HttpResponse:
     networks = (
-        restrict(Network.objects.all(), request.user, "view")
-        .filter(ended_on__isnull=True)
+        restrict(Network.objects.current_on(), request.user, "view")
         .select_related("coordinator", "agency")
-        .annotate(member_count=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
+        .annotate(
+            member_count=Count(
+                "memberships", filter=Q(memberships__in=Membership.objects.current_on().values("pk")), distinct=True
+            )
+        )
         .order_by("name")
     )
     alliances = (
@@ -46,7 +49,7 @@ def credits(request: HttpRequest) -> HttpResponse:
 def contacts(request: HttpRequest) -> HttpResponse:
     """Whom to contact: each active network's coordinator and the public contacts of its members."""
     networks = (
-        restrict(Network.objects.filter(ended_on__isnull=True), request.user, "view")
+        restrict(Network.objects.current_on(), request.user, "view")
         .select_related("coordinator", "coordinator__municipality")
         .order_by("name")
     )
