@@ -259,7 +259,7 @@ class Network(BaseModel):
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
 
-    objects = NetworkQuerySet.as_manager()
+    objects = NetworkQuerySet.as_manager()  # type: ignore[misc]
     website = models.URLField(_("website"), blank=True)
     source = models.TextField(_("source"), blank=True)
 
@@ -360,7 +360,7 @@ class Membership(BaseModel):
     )
     notes = models.TextField(_("notes"), blank=True)
 
-    objects = MembershipQuerySet.as_manager()
+    objects = MembershipQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["network__name", "organisation__name"]
