@@ -112,10 +112,12 @@ def form_data(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def api_data(data: dict[str, Any]) -> str:
+    """The body a client sends: like a form's, but nulls stay null and amounts stay integer cents (the API's
+    ``*_cents`` fields; only the pages take euros)."""
     out = form_data(data)
     for key, value in data.items():
-        if value is None:
-            out[key] = None
+        if value is None or (key.endswith("_cents") and isinstance(value, int)):
+            out[key] = value
     return json.dumps(out)
 
 

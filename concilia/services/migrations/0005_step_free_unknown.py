@@ -3,15 +3,6 @@
 from django.db import migrations, models
 
 
-def unknown_where_nobody_answered(apps, schema_editor):
-    # Neither the demo loader nor the Ministry's school import ever stated step-free access: their
-    # False meant "not known". Services keyed in by a provider keep their answer.
-    Service = apps.get_model("services", "Service")
-    Service.objects.filter(step_free=False).filter(models.Q(is_example=True) | ~models.Q(external_code="")).update(
-        step_free=None
-    )
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("services", "0004_amounts_bounded"),
@@ -32,5 +23,4 @@ class Migration(migrations.Migration):
                 blank=True, help_text="Leave empty when it is not known.", null=True, verbose_name="step-free access"
             ),
         ),
-        migrations.RunPython(unknown_where_nobody_answered, migrations.RunPython.noop),
     ]
