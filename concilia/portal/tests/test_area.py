@@ -126,7 +126,8 @@ def test_anonymous_is_sent_to_login(client: Client) -> None:
 
 
 def test_login_lands_on_the_work_area_unless_next_says_otherwise(world: matrix.World) -> None:
-    user = world.users[M.LEAD]
+    # A copy: the module's user object keeps its password hash, or the next test's session would not match.
+    user = type(world.users[M.LEAD]).objects.get(pk=world.users[M.LEAD].pk)
     user.set_password("segreta-lunga-123")
     user.save()
     response = Client().post(reverse("login"), {"username": user.username, "password": "segreta-lunga-123"})

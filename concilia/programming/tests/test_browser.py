@@ -118,7 +118,7 @@ def test_the_cycle_in_the_browser(browser_page: Any, live_server: Any, world: An
 
     page.goto(base + Ranking.objects.get(call=call, status="final").get_absolute_url())
     ranking_text = page.locator("main").inner_text()
-    assert "Conciliare in rete" in ranking_text and "26,00" in ranking_text
+    assert "Conciliare in rete" in ranking_text and "\t26\tFinanziata" in ranking_text  # points as points
     page.screenshot(path=str(ARTIFACTS / "cycle-10-ranking.png"), full_page=True)
     page.goto(base + project.get_absolute_url())
     assert "20.000,00" in page.locator("main").inner_text()
