@@ -102,24 +102,36 @@
     look();
   }
 
+  // Bootstrap Italia's SelectAutocomplete draws the field in a container: the select it replaces is hidden
+  // (renamed "<id>-select", or "<id>-values" for several choices) and the field takes its id and label.
+  function mount(select, id, config) {
+    const holder = document.createElement("div");
+    holder.className = "concilia-autocomplete";
+    select.before(holder);
+    select.hidden = true;
+    select.style.display = "none";
+    select.setAttribute("aria-hidden", "true");
+    select.tabIndex = -1;
+    const labels = Array.from(select.options).filter((o) => o.value !== "").map(label);
+    new bootstrap.SelectAutocomplete(holder, Object.assign(texts(), { id: id, source: labels }, config));
+    return holder;
+  }
+
   function enhanceOne(select) {
     const id = select.id;
     const describedBy = select.getAttribute("aria-describedby");
     const required = select.required;
     uniqueLabels(select);
     const current = select.value ? label(select.options[select.selectedIndex]) : "";
-    new bootstrap.SelectAutocomplete(
-      select,
-      Object.assign(texts(), {
-        id: id,
-        defaultValue: current,
-        required: required,
-        onConfirm: (text) => {
-          const option = text ? optionByLabel(select, text) : null;
-          if (option) select.value = option.value;
-        },
-      })
-    );
+    select.id = `${id}-select`;
+    mount(select, id, {
+      defaultValue: current,
+      required: required,
+      onConfirm: (text) => {
+        const option = text ? optionByLabel(select, text) : null;
+        if (option) select.value = option.value;
+      },
+    });
     whenInput(id, (input) => {
       input.dataset.autocompleteFor = select.name;
       if (required) input.setAttribute("aria-required", "true");
@@ -152,11 +164,8 @@
     const id = select.id;
     const describedBy = select.getAttribute("aria-describedby");
     uniqueLabels(select);
-    // The select keeps the values and the name; a new single select (no name) is the field that adds one.
+    // The select keeps the values and the name, hidden; the field above adds one.
     select.id = `${id}-values`;
-    select.hidden = true;
-    select.setAttribute("aria-hidden", "true");
-    select.tabIndex = -1;
 
     const chosen = document.createElement("div");
     chosen.className = "concilia-chosen mb-2";
@@ -172,13 +181,6 @@
     status.setAttribute("role", "status");
     chosen.append(heading, list, status);
 
-    const adder = document.createElement("select");
-    adder.id = id;
-    adder.className = select.className;
-    adder.append(new Option("", ""));
-    for (const option of select.options) adder.append(new Option(label(option), option.value));
-    select.after(chosen, adder);
-
     function render() {
       list.replaceChildren();
       const selected = Array.from(select.selectedOptions);
@@ -190,13 +192,13 @@
       }
       for (const option of selected) {
         const li = document.createElement("li");
-        li.className = "chip chip-simple mb-0";
+        li.className = "concilia-chip";
         const span = document.createElement("span");
-        span.className = "chip-label";
+        span.className = "concilia-chip-label";
         span.textContent = label(option);
         const button = document.createElement("button");
         button.type = "button";
-        button.className = "btn btn-sm btn-link p-0 ms-1";
+        button.className = "concilia-chip-remove";
         button.setAttribute("aria-label", T.remove(label(option)));
         button.textContent = "×";
         button.addEventListener("click", () => {
@@ -212,24 +214,24 @@
     }
     render();
 
-    new bootstrap.SelectAutocomplete(
-      adder,
-      Object.assign(texts(), {
-        id: id,
-        defaultValue: "",
-        onConfirm: (text) => {
-          const option = text ? optionByLabel(select, text) : null;
-          if (!option) return;
-          option.selected = true;
-          status.textContent = T.added(label(option));
-          render();
-          setTimeout(() => {
-            const input = document.getElementById(id);
-            if (input) input.value = "";
-          }, 0);
-        },
-      })
-    );
+    const holder = mount(select, id, {
+      defaultValue: "",
+      onConfirm: (text) => {
+        const option = text ? optionByLabel(select, text) : null;
+        if (!option) return;
+        option.selected = true;
+        status.textContent = T.added(label(option));
+        render();
+        // Empty the field for the next one, through the component (an input event), once it has shown the choice.
+        setTimeout(() => {
+          const input = document.getElementById(id);
+          if (!input) return;
+          input.value = "";
+          input.dispatchEvent(new Event("input", { bubbles: true }));
+        }, 50);
+      },
+    });
+    holder.before(chosen);
     whenInput(id, (input) => {
       input.dataset.autocompleteFor = select.name;
       keepDescription(input, [`${id}-chosen`, describedBy].filter(Boolean).join(" "));
