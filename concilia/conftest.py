@@ -99,7 +99,9 @@ def chromium() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as pw:
+    from concilia.core.testing.screenshots import steady_screenshots
+
+    with sync_playwright() as pw, steady_screenshots():
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             yield browser
