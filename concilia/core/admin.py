@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -15,6 +16,16 @@ from simple_history.admin import SimpleHistoryAdmin
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
+    def formfield_for_dbfield(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
+        """Amounts in euros, as on the pages: every ``*_cents`` field is the money field."""
+        from concilia.core.forms import money_formfield
+
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name.endswith("_cents") and isinstance(field, forms.IntegerField):
+            field = money_formfield(field)
+            field.widget.attrs["class"] = "vTextField"
+        return field
+
     def _check_pk(self, object_id: str) -> None:
         try:
             self.model._meta.pk.to_python(unquote(object_id))

@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from concilia.core.registry import detail_url
+from concilia.core.sources import cite_lines, has_reference
 
 HIDDEN = {"id", "created_at", "updated_at"}
 # Amounts are stored in cents and shown in euro: the label's "(cents)" goes (either language).
@@ -57,6 +58,8 @@ def field_value(obj: models.Model, field: models.Field | Any) -> Any:
         return format_html('<a href="mailto:{}">{}</a>', value, value)
     if field.name.endswith("_cents") and isinstance(value, int):
         return euro(value)
+    if isinstance(value, str) and has_reference(value):
+        return cite_lines(value)  # a seed document as a citation, never its file name
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         return localize(timezone.localtime(value))  # Europe/Rome, as every time on the site
     return localize(value)

@@ -10,6 +10,14 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from concilia.core.forms import MoneyField
+
+
+class MoneyFilter(django_filters.NumberFilter):
+    """An amount filter typed in euros like the forms (``45,00``), compared with the ``*_cents`` field."""
+
+    field_class = MoneyField
+
 
 class BaseFilterSet(django_filters.FilterSet):
     """Adds ``q``: full-text search, every word must match one of ``search_fields``."""

@@ -43,7 +43,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def credits(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/credits.html")
+    from concilia.core.sources import SEEDS
+
+    return render(request, "portal/credits.html", {"seeds": list(SEEDS.values())})
 
 
 def contacts(request: HttpRequest) -> HttpResponse:

@@ -68,7 +68,7 @@ def load(*, path: Path = DATA_FILE, **_: Any) -> ServicesResult:
                 "max_age_months": hi,
                 "capacity": s.get("capacity"),
                 "is_example": True,
-                "source": "Esempio costruito sulle fonti 000 e 001 (vedi services/data/demo.yaml)",
+                "source": "Esempio costruito sui documenti 000_65bffa50458015ae.txt e 001_5ccb60a0c079e1ed.txt",
             },
         )
         created += was_created

@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from concilia.core.filtersets import BaseFilterSet
+from concilia.core.filtersets import BaseFilterSet, MoneyFilter
 from concilia.network.models import Organisation
 from concilia.services import models
 from concilia.services.choices import AuthorisationKind, ServiceKind
@@ -36,13 +36,11 @@ class OfferFilterSet(BaseFilterSet):
     search_fields = ("label", "service__name")
     service = django_filters.ModelChoiceFilter(queryset=models.Service.objects.all(), label=_("Service"))
     kind = django_filters.MultipleChoiceFilter(field_name="service__kind", choices=ServiceKind.choices, label=_("Kind"))
-    max_weekly_cents = django_filters.NumberFilter(
-        field_name="weekly_cents", lookup_expr="lte", label=_("Maximum price per week (cents)")
-    )
+    max_weekly = MoneyFilter(field_name="weekly_cents", lookup_expr="lte", label=_("Maximum price per week"))
 
     class Meta:
         model = models.Offer
-        fields = ["q", "service", "kind", "max_weekly_cents"]
+        fields = ["q", "service", "kind", "max_weekly"]
 
 
 class ServicePartFilterSet(BaseFilterSet):

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from concilia.core.display import object_fields, sees_internal, source_links
+from concilia.core.display import object_fields, source_links
 from concilia.core.forms import RestrictedModelForm
 from concilia.core.registry import MENU, Register, Related, register
 from concilia.territory import filtersets, models, tables
@@ -36,11 +36,10 @@ VALIDITY = ("valid_from", "valid_to")
 
 
 def _with_sources(fields: tuple[str, ...]) -> Any:
-    """The public page shows the web sources of the research note as links; staff see the note itself."""
+    """The page shows the web sources of the research note as links, to everyone: the note itself (English
+    research material) stays in the admin and the API."""
 
     def context(obj: Any, request: HttpRequest) -> dict[str, Any]:
-        if sees_internal(request.user, obj):
-            return {}
         return {"fields": [*object_fields(obj, fields), (_("Sources"), source_links(obj.source))]}
 
     return context

@@ -111,3 +111,38 @@ def test_no_register_form_asks_for_cents(world: Any, client: Any) -> None:
         assert 'inputmode="decimal"' in page and "45.000,00" in page, url
         checked.append(reg.model._meta.model_name)
     assert {"call", "fundingsource", "budgetline"} <= set(checked), checked
+
+
+@pytest.mark.urls("concilia.urls")
+@pytest.mark.django_db
+def test_list_filter_takes_euros_and_never_says_cents(world: Any, client: Any) -> None:
+    """The offers register's price filter: euros like the forms, compared with the cents stored."""
+    from concilia.services.filtersets import OfferFilterSet
+    from concilia.services.tests import factories as sf
+
+    cheap = sf.OfferFactory(price_cents=4_500, price_unit="week")
+    dear = sf.OfferFactory(price_cents=12_000, price_unit="week")
+    found = OfferFilterSet({"max_weekly": "45,00"}, queryset=type(cheap).objects.all()).qs
+    assert cheap in found and dear not in found
+    refused = OfferFilterSet({"max_weekly": "45.00"}, queryset=type(cheap).objects.all())
+    assert not refused.is_valid()
+    client.force_login(world.admin)
+    page = client.get(reverse("services:offer_list"), HTTP_ACCEPT_LANGUAGE="it").content.decode()
+    assert "max_weekly" in page and not CENTS_WORDS.search(page)
+
+
+@pytest.mark.django_db
+def test_admin_forms_take_euros(world: Any, rf: Any) -> None:
+    """The admin base (every register's admin) gives a ``*_cents`` field the money field too."""
+    from django.contrib import admin
+
+    from concilia.core.admin import HistoryAdmin
+    from concilia.programming.models import FundingSource
+
+    request = rf.get("/admin/")
+    request.user = world.admin
+    form = HistoryAdmin(FundingSource, admin.site).get_form(request, fields=["amount_cents", "act"])
+    field = form.base_fields["amount_cents"]
+    assert isinstance(field, MoneyField)
+    assert not CENTS_WORDS.search(str(field.label))
+    assert field.clean("200.000,00") == 20_000_000

@@ -43,6 +43,7 @@ from django.urls import Resolver404, resolve, reverse
 
 from concilia.accounts import demo as accounts_demo
 from concilia.conftest import World
+from concilia.core.testing.content import content_problems
 from concilia.core.testing.demo import demo_loaded
 from concilia.core.testing.logs import captured_console
 from concilia.core.testing.pages import Pages, build_pages, public_pages
@@ -347,6 +348,7 @@ class Walk:
             return []
         html = _COMMENT.sub("", response.content.decode())  # what a browser reads
         self.failures += policy_problems(url, response)
+        self.failures += content_problems(url, html)
         for asset in set(_ASSET.findall(html)) - self.assets_seen:
             self.assets_seen.add(asset)
             status = self.client.get(asset).status_code
@@ -417,7 +419,8 @@ def test_one_account_of_each_demo_role_is_walked() -> None:
 def test_every_page_of_a_demo_role_answers(
     demo: None, forms_seen: set[str], assets_seen: set[str], username: str
 ) -> None:
-    """Given a demo account logged in, no page it reaches from the home page answers 5xx, nor misses a static file."""
+    """Given a demo account logged in, no page it reaches from the home page answers 5xx, misses a static file,
+    speaks of cents or shows internal material (``core/testing/content.py``)."""
     client = https_client()
     with captured_console() as log:
         password = accounts_demo.ADMIN_PASSWORD if username == "admin" else accounts_demo.DEMO_PASSWORD
@@ -437,6 +440,15 @@ def test_every_page_of_a_demo_role_answers(
     assert len(walk.visited) > 20, walk.visited  # the walk went past the home page
     assert not walk.failures, "\n".join(walk.failures)
     assert_no_secret_in(log.getvalue(), password)
+
+
+def test_every_public_page_of_the_demo_answers(demo: None, forms_seen: set[str], assets_seen: set[str]) -> None:
+    """Given an anonymous visitor on the demo data, no page it reaches from the home page answers 5xx, speaks
+    of cents or shows internal material (the agencies' research notes, the seed documents' file names)."""
+    walk = Walk(https_client(), set(), assets_seen).run(reverse("portal:home"), reverse("territory:district_list"))
+    assert any("/territorio/agenzie/" in url for url in walk.visited), walk.visited
+    assert any("/catalogo/servizi/" in url for url in walk.visited), walk.visited
+    assert not walk.failures, "\n".join(walk.failures)
 
 
 def assert_no_secret_in(logged: str, password: str) -> None:

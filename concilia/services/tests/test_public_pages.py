@@ -92,14 +92,16 @@ def test_public_pages_show_no_internal_material_and_staff_still_see_it(demo_cata
     # the sources are still cited, as links
     district = next(d for d in districts if "https://" in d.source)
     assert 'rel="noopener">' in client.get(detail_url(district)).content.decode()
-    # staff still see the internal fields
+    # staff still see the internal fields, the seed documents cited by title (never by file name); the
+    # English research notes of the territory stay in the admin and the API, out of the Italian pages
     admin = f.UserFactory(is_superuser=True, is_staff=True)
     client.force_login(admin)
     html = client.get(detail_url(services[0])).content.decode()
-    assert "Latitudine" in html and "demo.yaml" in html
-    assert "not retrieved" in client.get(detail_url(agencies[1])).content.decode() or any(
-        "NOT verified" in client.get(detail_url(d)).content.decode() for d in districts
+    assert "Latitudine" in html and "/fonti-e-crediti/#fonte-000" in html and ".txt" not in html
+    assert not any(
+        _internal_material(client.get(detail_url(obj)).content.decode()) for obj in [agencies[1], *districts]
     )
+    assert 'rel="noopener">' in client.get(detail_url(district)).content.decode()
 
 
 def test_unknown_is_not_indicated_not_no(client: Client) -> None:
