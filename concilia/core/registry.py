@@ -34,6 +34,9 @@ class Related:
     queryset: Callable[[Any], models.QuerySet]
     table: type[django_tables2.Table]
     add_url: Callable[[Any], str] | None = None
+    #: The filters of the related records' own register that select them (``{"service": obj.pk}``): the
+    #: detail page then links the register's list so narrowed, with its filters and CSV/XLSX exports.
+    filters: Callable[[Any], dict[str, Any]] | None = None
 
 
 @dataclass

@@ -26,10 +26,10 @@ from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from concilia.core.display import object_fields
-from concilia.core.exports import SafeTableExport
+from concilia.core.exports import SafeTableExport, list_links
 from concilia.core.forms import ImportForm
 from concilia.core.permissions import can, restrict
-from concilia.core.registry import Register
+from concilia.core.registry import Register, Related, register_for
 
 
 class RegisterMixin:
@@ -119,6 +119,29 @@ class ObjectListView(RegisterMixin, ExportMixin, SingleTableMixin, FilterView):
         return ctx
 
 
+def related_list_links(rel: Related, obj: Any, model: type[Any]) -> dict[str, Any] | None:
+    """The related records' register list narrowed to them, with its exports (see :func:`list_links`): by the
+    Related's ``filters``, or else by the one foreign key to the record that the register's FilterSet has."""
+    target = register_for(model)
+    if target is None:
+        return None
+    if rel.filters is not None:
+        filters = rel.filters(obj)
+    else:  # the one foreign key to ``obj``'s model that the register's FilterSet filters on
+        names = [
+            f.name
+            for f in model._meta.get_fields()
+            if f.many_to_one
+            and f.related_model is type(obj)
+            and f.name in target.filterset.base_filters
+            and model is not type(obj)  # a record's own kind (predecessors, successors): say it explicitly
+        ]
+        if len(names) != 1:
+            return None
+        filters = {names[0]: obj.pk}
+    return list_links(target.url_name("list"), **filters)
+
+
 class ObjectDetailView(RegisterMixin, DetailView):
     """One record with its fields, its related records and links to edit and to its history."""
 
@@ -143,6 +166,7 @@ class ObjectDetailView(RegisterMixin, DetailView):
                     "title": rel.title,
                     "table": table,
                     "add_url": rel.add_url(obj) if rel.add_url and can(user, "change", obj) else None,
+                    "list_links": related_list_links(rel, obj, qs.model),
                 }
             )
         ctx.update(self.base_context())

@@ -21,7 +21,6 @@ def _network_context(obj: models.Network, request: HttpRequest) -> dict[str, Any
         "merged_networks": selectors.network_lineage(network=obj),
         "list_links": [
             (_("Members"), list_links("network:membership_list", network=obj.pk, active="active")),
-            (_("All memberships, past and present"), list_links("network:membership_list", network=obj.pk)),
         ],
     }
 
@@ -29,7 +28,6 @@ def _network_context(obj: models.Network, request: HttpRequest) -> dict[str, Any
 def _alliance_context(obj: models.Alliance, request: HttpRequest) -> dict[str, Any]:
     return {
         "alliance_members": selectors.alliance_members(alliance=obj),
-        "list_links": [(_("Partners"), list_links("network:partnership_list", alliance=obj.pk))],
     }
 
 
