@@ -75,7 +75,8 @@ def test_one_choice_among_many_is_an_autocomplete(world: Any, browser_page: Any,
     page.wait_for_selector("#form-errors")
     error = page.locator("#id_organisation_error")
     assert "Scegli un'opzione valida" in error.inner_text()
-    # The error is linked to the field that replaced the select.
+    # The refused text is back in the field, and the error is linked to the field that replaced the select.
+    assert page.locator("#id_organisation").input_value() == "Impresa che non esiste"
     assert "id_organisation_error" in (page.locator("#id_organisation").get_attribute("aria-describedby") or "")
     page.screenshot(path=str(ARTIFACTS / "autocomplete-refused.png"), full_page=True)
     assert net.Membership.objects.filter(organisation__name="Impresa che non esiste").count() == 0

@@ -122,7 +122,11 @@
     const describedBy = select.getAttribute("aria-describedby");
     const required = select.required;
     uniqueLabels(select);
-    const current = select.value ? label(select.options[select.selectedIndex]) : "";
+    // Text refused by the server comes back in the field, so the user corrects it instead of typing it again.
+    const typedKey = `concilia-autocomplete:${location.pathname}:${select.name}`;
+    const refused = select.getAttribute("aria-invalid") === "true" ? sessionStorage.getItem(typedKey) : null;
+    sessionStorage.removeItem(typedKey);
+    const current = select.value ? label(select.options[select.selectedIndex]) : refused || "";
     select.id = `${id}-select`;
     mount(select, id, {
       defaultValue: current,
@@ -150,6 +154,7 @@
           select.value = option.value;
           return;
         }
+        sessionStorage.setItem(typedKey, typed);
         let invalid = select.querySelector(`option[value="${NOT_A_CHOICE}"]`);
         if (!invalid) {
           invalid = new Option(typed, NOT_A_CHOICE);
