@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable
 from functools import reduce
 from typing import Any, ClassVar
 
@@ -11,6 +12,20 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from concilia.core.forms import MoneyField
+from concilia.core.permissions import restrict
+
+
+def visible(model: type[Any], *related: str) -> Callable[[Any], QuerySet]:
+    """Choices of a filter: only the records the user may see (a proposal's title is not public).
+
+    ``related`` are what the choices' labels read, fetched with them.
+    """
+
+    def queryset(request: Any) -> QuerySet:
+        qs = model._default_manager.select_related(*related) if related else model._default_manager.all()
+        return restrict(qs, getattr(request, "user", None), "view")
+
+    return queryset
 
 
 class MoneyFilter(django_filters.NumberFilter):

@@ -68,6 +68,22 @@ def scope_of(user: Any) -> UserScope:
     return scope
 
 
+def is_coordinator(network_id: int | None, by: Any) -> bool:
+    """Whether ``by`` coordinates the network ``network_id`` (an administrator does all; ``None`` is the system)."""
+    if by is None:
+        return True
+    scope = scope_of(by)
+    return scope.is_admin or (network_id is not None and network_id in scope.coordinated_network_ids)
+
+
+def is_lead_of(organisation_id: int | None, by: Any) -> bool:
+    """Whether ``by`` acts for the lead organisation ``organisation_id`` (an administrator does; ``None`` is the system)."""
+    if by is None:
+        return True
+    scope = scope_of(by)
+    return scope.is_admin or (organisation_id is not None and organisation_id in scope.lead_organisation_ids)
+
+
 def _public(user: Any) -> Q:
     return EVERYTHING
 

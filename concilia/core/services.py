@@ -42,11 +42,6 @@ def object_delete(*, instance: models.Model, by: Any) -> None:
         instance.delete()
 
 
-def lock(model: type[M], *pks: int) -> list[M]:
-    """Lock rows in primary-key order (``SELECT … FOR UPDATE``) so concurrent writers queue up."""
-    return list(model._default_manager.select_for_update().filter(pk__in=pks).order_by("pk"))
-
-
 def object_save_checked(
     *,
     instance: M,

@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 
 from concilia.core import clock
 from concilia.core.permissions import can
-from concilia.core.services import lock, object_save
+from concilia.core.services import object_save
+from concilia.core.workflow import lock
 from concilia.helpdesk import selectors
 from concilia.helpdesk.choices import OCCUPYING, AppointmentStatus, Need
 from concilia.helpdesk.closures import closed_days

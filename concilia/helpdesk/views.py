@@ -26,11 +26,11 @@ from django.views.decorators.http import require_http_methods
 from concilia.core import clock
 from concilia.core.exports import dataset_response
 from concilia.core.permissions import can, restrict
+from concilia.core.workflow_views import WorkflowStep
 from concilia.helpdesk import registers, selectors, services
 from concilia.helpdesk.choices import AppointmentStatus
 from concilia.helpdesk.forms import BookingForm, StatisticsForm, field_of
 from concilia.helpdesk.models import Appointment, Desk
-from concilia.programming.views import WorkflowStep
 
 
 def short_day_names() -> list[str]:

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from concilia.core import clock
-from concilia.core.services import lock, object_save
+from concilia.core.services import object_save
+from concilia.core.workflow import lock
 from concilia.network.choices import JoinRequestStatus, MembershipRole, PartnerRole
 from concilia.network.models import Alliance, JoinRequest, Membership, Network, Organisation, Partnership
 

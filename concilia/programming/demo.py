@@ -35,6 +35,7 @@ from django.utils import timezone
 from concilia.accounts.models import User
 from concilia.core import clock
 from concilia.core.services import object_save
+from concilia.core.workflow import next_protocol_number
 from concilia.network.demo import DemoLoadError, LoadResult, _date, _Loader, _messages, _text, render_source
 from concilia.network.models import Alliance, Network, Partnership
 from concilia.programming.choices import CALL_TRANSITIONS, Admissibility, CallStatus, PartnerRole, ProposalStatus
@@ -531,12 +532,9 @@ class _ProgrammingLoader(_Loader):
             requested_cents=int(entry.get("requested_cents") or 0),
         )
         if submitted:
-            counter = ProtocolCounter.objects.select_for_update().get(call=call)
-            counter.last += 1
-            counter.save(update_fields=["last"])
             at = call.opens_at + dt.timedelta(days=int(entry["submitted_day"]), hours=1)
             proposal.status = ProposalStatus.SUBMITTED
-            proposal.protocol_number = counter.last
+            proposal.protocol_number = next_protocol_number(ProtocolCounter, call_id=call.pk)
             proposal.submitted_at = min(at, self.now, call.closes_at - dt.timedelta(hours=1))
             if entry.get("admissible"):
                 # What the automatic check on entering evaluation gives an eligible proposal (the

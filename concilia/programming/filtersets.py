@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from concilia.core.filtersets import BaseFilterSet
-from concilia.core.permissions import restrict
+from concilia.core.filtersets import BaseFilterSet, visible
 from concilia.network.models import Alliance, Network, Organisation
 from concilia.programming import models
 from concilia.programming.choices import (
@@ -26,19 +22,6 @@ from concilia.programming.choices import (
     RankingStatus,
     ReportStatus,
 )
-
-
-def visible(model: type[Any], *related: str) -> Callable[[Any], QuerySet]:
-    """Choices of a filter: only the records the user may see (a proposal's title is not public).
-
-    ``related`` are what the choices' labels read, fetched with them.
-    """
-
-    def queryset(request: Any) -> QuerySet:
-        qs = model._default_manager.select_related(*related) if related else model._default_manager.all()
-        return restrict(qs, getattr(request, "user", None), "view")
-
-    return queryset
 
 
 class PlanFilterSet(BaseFilterSet):

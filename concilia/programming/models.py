@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from concilia.core.models import BaseModel, CentsField
+from concilia.core.workflow import EventBase, ProtocolCounterBase
 from concilia.programming.choices import (
     ActionKind,
     Admissibility,
@@ -227,17 +228,12 @@ class Call(BaseModel):
             )
 
 
-class CallEvent(models.Model):
+class CallEvent(EventBase):
     """One recorded transition of a call's status, with who made it and why."""
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="events", verbose_name=_("call"))
     from_status = models.CharField(_("from"), max_length=24, choices=CallStatus.choices)
     to_status = models.CharField(_("to"), max_length=24, choices=CallStatus.choices)
-    at = models.DateTimeField(_("at"))
-    by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by")
-    )
-    note = models.TextField(_("note"), blank=True)
 
     class Meta:
         ordering = ["call", "at", "pk"]
@@ -331,11 +327,10 @@ class Proposal(BaseModel):
         return f"{self.call.code.upper()}/{self.protocol_number:04d}"
 
 
-class ProtocolCounter(models.Model):
+class ProtocolCounter(ProtocolCounterBase):
     """The last protocol number given in a call: the row submissions lock to number gaplessly."""
 
     call = models.OneToOneField(Call, on_delete=models.CASCADE, related_name="protocol_counter", primary_key=True)
-    last = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("protocol counter")

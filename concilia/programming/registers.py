@@ -14,13 +14,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from concilia.core.api import ObjectViewSet
+from concilia.core.api import read_only_viewset
 from concilia.core.permissions import can, restrict
 from concilia.core.registry import MENU, Action, Register, Related, register
+from concilia.core.workflow_views import workflow_links
 from concilia.core.writers import ReadOnly
 from concilia.programming import filtersets, forms, models, tables
 from concilia.programming.api import serializers
@@ -49,33 +50,7 @@ def _add(view: str, parent: str) -> Any:
     return lambda obj: reverse(f"programming:{view}_add") + f"?{parent}={obj.pk}"
 
 
-def read_only_viewset(reg: Register) -> type:
-    """A viewset that only reads: records written by the workflow, never through the API's CRUD."""
-    return type(
-        f"{reg.model.__name__}ViewSet",
-        (ObjectViewSet,),
-        {"register": reg, "__doc__": reg.model.__doc__, "http_method_names": ["get", "head", "options"]},
-    )
-
-
 # --- detail page contexts ----------------------------------------------------------------------
-
-
-def workflow_links(obj: Any, request: HttpRequest, steps: list[tuple[Any, str, str]]) -> list[dict[str, Any]]:
-    """Buttons to the workflow steps (``label, url name, permission``) the user may take on ``obj``.
-
-    A step whose page is not mounted is left out, so the registers stand on their own.
-    """
-    links = []
-    for label, url_name, permission in steps:
-        if not can(request.user, permission, obj):
-            continue
-        try:
-            url = reverse(url_name, args=[obj.pk])
-        except NoReverseMatch:
-            continue
-        links.append({"label": label, "url": url})
-    return links
 
 
 def _plain_rules(call: models.Call) -> Any:

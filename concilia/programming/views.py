@@ -7,15 +7,13 @@ raise ``ValidationError``, shown on the form in the user's language); nothing ch
 
 from __future__ import annotations
 
-from abc import ABCMeta, abstractmethod
-from typing import Any, ClassVar
+from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import translation
@@ -24,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from concilia.core.permissions import can, restrict
+from concilia.core.workflow_views import WorkflowStep
 from concilia.programming import receipts, services, workflow_forms
 from concilia.programming.models import (
     Call,
@@ -35,68 +34,6 @@ from concilia.programming.models import (
     Proposal,
     Score,
 )
-
-
-class WorkflowStep(LoginRequiredMixin, View, metaclass=ABCMeta):
-    """A step on one object: the object must be visible to the user; the service decides the rest."""
-
-    model: ClassVar[type[models.Model]]
-    title: ClassVar[Any]
-    intro: ClassVar[Any] = ""
-    button: ClassVar[Any] = gettext_lazy("Confirm")
-    form_class: ClassVar[type[forms.Form]] = workflow_forms.ConfirmForm
-    template_name = "workflow/step.html"
-    redirect_on_success = True  # False: show the page again with ``result_context`` (a step that only computes)
-    result_context: dict[str, Any] = {}
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.load(request, kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def load(self, request: HttpRequest, pk: int) -> None:
-        self.object = get_object_or_404(restrict(self.model._default_manager.all(), request.user, "view"), pk=pk)
-
-    def form_kwargs(self) -> dict[str, Any]:
-        return {}
-
-    @abstractmethod
-    def perform(self, form: forms.Form) -> str:
-        """Do the step; return the success message."""
-
-    def success_url(self) -> str:
-        return str(self.object.get_absolute_url())  # type: ignore[attr-defined]
-
-    def context(self, form: forms.Form) -> dict[str, Any]:
-        return {
-            "form": form,
-            "object": self.object,
-            "title": self.title,
-            "intro": self.intro,
-            "button": self.button,
-        }
-
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        return render(request, self.template_name, self.context(self.form_class(**self.form_kwargs())))
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        form = self.form_class(request.POST, **self.form_kwargs())
-        if form.is_valid():
-            try:
-                message = self.perform(form)
-            except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.error_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, exc)
-            else:
-                if not self.redirect_on_success:
-                    return render(request, self.template_name, {**self.context(form), **self.result_context})
-                messages.success(request, message)
-                return HttpResponseRedirect(self.success_url())
-        return render(request, self.template_name, self.context(form), status=400)
 
 
 class CallStatusView(WorkflowStep):

@@ -43,10 +43,6 @@ class RankingPublishForm(forms.Form):
     )
 
 
-class ConfirmForm(forms.Form):
-    """A POST with nothing to fill in: the button is the confirmation."""
-
-
 class ScoreForm(forms.Form):
     """One points field and one comment per criterion of the call's grid."""
 

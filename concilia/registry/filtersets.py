@@ -5,8 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from concilia.core.filtersets import BaseFilterSet
-from concilia.programming.filtersets import visible
+from concilia.core.filtersets import BaseFilterSet, visible
 from concilia.registry import models
 from concilia.registry.choices import BabysitterStatus, EventKind
 

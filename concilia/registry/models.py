@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from concilia.core import clock
 from concilia.core.models import BaseModel, RestrictedQuerySet
+from concilia.core.workflow import EventBase
 from concilia.registry.choices import BabysitterStatus, EventKind, Language, Weekday
 
 TAX_CODE_RE = re.compile(r"^[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$")
@@ -367,18 +368,13 @@ class Availability(models.Model):
         return f"{self.get_weekday_display()} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
 
 
-class BabysitterEvent(models.Model):
+class BabysitterEvent(EventBase):
     """One step of a babysitter's history (submitted, listed, suspended…), written by the services."""
 
     babysitter = models.ForeignKey(
         Babysitter, on_delete=models.CASCADE, related_name="events", verbose_name=_("babysitter")
     )
     kind = models.CharField(_("event"), max_length=16, choices=EventKind.choices)
-    at = models.DateTimeField(_("at"))
-    by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by")
-    )
-    note = models.TextField(_("note"), blank=True)
 
     class Meta:
         ordering = ["babysitter", "at", "pk"]

@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from concilia.core import clock
+from concilia.core.api import read_only_viewset
 from concilia.core.permissions import can, restrict
 from concilia.core.registry import MENU, Register, Related, register
-from concilia.programming.registers import read_only_viewset, workflow_links
+from concilia.core.workflow_views import workflow_links
 from concilia.registry import filtersets, forms, models, resources, tables
 from concilia.registry.api import serializers
 from concilia.registry.choices import BabysitterStatus

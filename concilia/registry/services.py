@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from concilia.core import clock
 from concilia.core.permissions import can
-from concilia.core.services import lock
+from concilia.core.workflow import lock
 from concilia.registry.choices import BabysitterStatus, EventKind
 from concilia.registry.models import (
     Availability,

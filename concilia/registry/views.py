@@ -3,7 +3,7 @@
 The public face — search, profile with the contact form, enrolment — shows only first names, areas,
 availability and qualifications of listed babysitters; contacts are never published, messages are
 relayed by e-mail. The operator's workflow steps (list, reject, suspend, reinstate, renew) are pages
-on the programming app's :class:`~concilia.programming.views.WorkflowStep` base.
+on the :class:`~concilia.core.workflow_views.WorkflowStep` base.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from concilia.core import clock
-from concilia.programming.views import WorkflowStep
+from concilia.core.workflow_views import WorkflowStep
 from concilia.registry import forms as rforms
 from concilia.registry import permissions, selectors, services
 from concilia.registry.models import Babysitter, BabysitterRegistry

@@ -257,6 +257,8 @@ REST_FRAMEWORK = {
         "concilia.core.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["concilia.core.api_permissions.RegisterPermission"],
+    # One error shape: a service's ValidationError is a 400 (409 when a Conflict), PermissionDenied a 403.
+    "EXCEPTION_HANDLER": "concilia.core.api.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
         "concilia.core.parsers.JSONParser",
         "rest_framework.parsers.FormParser",

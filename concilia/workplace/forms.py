@@ -102,10 +102,6 @@ class FromTemplateForm(forms.Form):
             self.fields["title"].initial = template.title
 
 
-class ConfirmForm(forms.Form):
-    pass
-
-
 class PersonalLinksForm(forms.Form):
     count = forms.IntegerField(
         label=_("How many personal links"),

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from concilia.core import clock
 from concilia.core.permissions import can
 from concilia.core.services import object_save, object_save_checked
+from concilia.core.workflow import Conflict
 from concilia.network.models import Organisation
 from concilia.workplace.choices import CHOICE_KINDS, QuestionKind, SurveyStatus
 from concilia.workplace.models import (
@@ -199,7 +200,7 @@ def respondent_token_for(invitation: Invitation, code: str) -> RespondentToken:
             code="unknown_code",
         )
     if token.used_on is not None:
-        raise ValidationError(
+        raise Conflict(
             _("This personal link has already been used: each personal link accepts one set of answers."),
             code="used_code",
         )
@@ -348,7 +349,7 @@ def response_submit(*, token: str, code: str, data: Mapping[str, Any], today: dt
             raise ValidationError(_("This survey is closed: answers are no longer accepted."), code="closed")
         used = RespondentToken.objects.filter(pk=respondent.pk, used_on__isnull=True).update(used_on=today)
         if used != 1:
-            raise ValidationError(
+            raise Conflict(
                 _("This personal link has already been used: each personal link accepts one set of answers."),
                 code="used_code",
             )

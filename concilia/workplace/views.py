@@ -21,8 +21,8 @@ from django.views.decorators.cache import never_cache
 from concilia.core import clock
 from concilia.core.exports import dataset_response
 from concilia.core.permissions import can, restrict, scope_of
+from concilia.core.workflow_views import ConfirmForm, WorkflowStep
 from concilia.network.models import Network
-from concilia.programming.views import WorkflowStep
 from concilia.workplace import forms, selectors, services
 from concilia.workplace.choices import QuestionKind
 from concilia.workplace.models import Invitation, Question, Survey, format_code, normalise_code
@@ -96,7 +96,7 @@ class SurveyOpenView(ManageStep):
         "From now on the invited organisations' links accept answers. Questions can no longer be changed."
     )
     button = gettext_lazy("Open")
-    form_class = forms.ConfirmForm
+    form_class = ConfirmForm
 
     def perform(self, form: django_forms.Form) -> str:
         services.survey_open(survey=self.object, by=self.request.user)
@@ -108,7 +108,7 @@ class SurveyCloseView(ManageStep):
     title = gettext_lazy("Close the survey")
     intro = gettext_lazy("The links stop accepting answers; the results stay available.")
     button = gettext_lazy("Close")
-    form_class = forms.ConfirmForm
+    form_class = ConfirmForm
 
     def perform(self, form: django_forms.Form) -> str:
         services.survey_close(survey=self.object, by=self.request.user)

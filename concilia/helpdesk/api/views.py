@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, permissions, status
@@ -24,10 +22,6 @@ from concilia.helpdesk import selectors, services
 from concilia.helpdesk.api import serializers as s
 from concilia.helpdesk.forms import StatisticsForm
 from concilia.helpdesk.models import Appointment, Desk
-
-
-def _bad_request(exc: DjangoValidationError) -> Response:
-    return Response({"non_field_errors": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
 
 
 def _published_desk(pk: int) -> Desk:
@@ -58,10 +52,7 @@ class BookEndpoint(APIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values.pop("privacy")
-        try:
-            appointment = services.appointment_book(desk=desk, base_url=request.build_absolute_uri("/"), **values)
-        except DjangoValidationError as exc:
-            return _bad_request(exc)
+        appointment = services.appointment_book(desk=desk, base_url=request.build_absolute_uri("/"), **values)
         return Response(s.BookingOutput(appointment).data, status=status.HTTP_201_CREATED)
 
 
@@ -72,12 +63,9 @@ class CancelEndpoint(APIView):
     def post(self, request: Request) -> Response:
         data = s.CancelInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            appointment = services.appointment_cancel(
-                token=data.validated_data["token"], base_url=request.build_absolute_uri("/")
-            )
-        except DjangoValidationError as exc:
-            return _bad_request(exc)
+        appointment = services.appointment_cancel(
+            token=data.validated_data["token"], base_url=request.build_absolute_uri("/")
+        )
         return Response(s.BookingOutput(appointment).data)
 
 
@@ -114,12 +102,7 @@ class AppointmentStatusEndpoint(APIView):
         appointment = get_object_or_404(restrict(Appointment.objects.all(), request.user, "view"), pk=pk)
         data = s.StatusInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            appointment = services.appointment_set_status(
-                appointment=appointment, status=data.validated_data["status"], by=request.user
-            )
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
-        except DjangoValidationError as exc:
-            return _bad_request(exc)
+        appointment = services.appointment_set_status(
+            appointment=appointment, status=data.validated_data["status"], by=request.user
+        )
         return Response(s.AppointmentSerializer(appointment, context={"request": request}).data)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
@@ -13,7 +12,6 @@ from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from concilia.core.api import _drf_error
 from concilia.core.permissions import can, restrict, scope_of
 from concilia.network import services
 from concilia.network.api.serializers import JoinDecisionSerializer, JoinRequestSerializer
@@ -42,15 +40,12 @@ class JoinRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         org = serializer.validated_data["organisation"]
         if org.pk not in scope_of(self.request.user).organisation_ids() and not scope_of(self.request.user).is_admin:
             raise exceptions.PermissionDenied(_("You can only ask on behalf of an organisation you represent."))
-        try:
-            serializer.instance = services.join_request_submit(
-                alliance=serializer.validated_data["alliance"],
-                organisation=org,
-                message=serializer.validated_data.get("message", ""),
-                by=self.request.user,
-            )
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        serializer.instance = services.join_request_submit(
+            alliance=serializer.validated_data["alliance"],
+            organisation=org,
+            message=serializer.validated_data.get("message", ""),
+            by=self.request.user,
+        )
 
     @extend_schema(request=JoinDecisionSerializer, responses=JoinRequestSerializer)
     @action(detail=True, methods=["post"])
@@ -61,12 +56,9 @@ class JoinRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
             raise exceptions.PermissionDenied(_("Only the lead of the alliance can decide."))
         data = JoinDecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            services.join_request_decide(
-                request=join_request, accept=data.validated_data["accept"], reason=data.validated_data["reason"],
-                by=request.user,
-            )  # fmt: skip
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        services.join_request_decide(
+            request=join_request, accept=data.validated_data["accept"], reason=data.validated_data["reason"],
+            by=request.user,
+        )  # fmt: skip
         join_request.refresh_from_db()
         return Response(JoinRequestSerializer(join_request).data, status=status.HTTP_200_OK)

@@ -7,20 +7,20 @@ do what (403) and what the rules allow (400 with the messages in the caller's la
 
 from __future__ import annotations
 
-from abc import ABCMeta, abstractmethod
-from typing import Any, ClassVar
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, permissions, serializers, status
+from rest_framework import exceptions, permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from concilia.core.api import WorkflowEndpoint
 from concilia.core.permissions import restrict
 from concilia.programming import budget, receipts, services
 from concilia.programming.choices import CallStatus, RankingStatus
@@ -35,10 +35,6 @@ from concilia.programming.models import (
     Project,
     Proposal,
 )
-
-
-class Empty(serializers.Serializer):
-    """A step with nothing to send: the POST itself is the request."""
 
 
 class TransitionInput(serializers.Serializer):
@@ -71,37 +67,6 @@ class FiguresSerializer(serializers.Serializer):
     committed_cents = serializers.IntegerField(source="committed")
     spent_cents = serializers.IntegerField(source="spent")
     residual_cents = serializers.IntegerField(source="residual")
-
-
-def _messages(exc: DjangoValidationError) -> Any:
-    if hasattr(exc, "error_dict"):
-        return {field: [str(m) for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
-    return {"detail": [str(m) for m in exc.messages]}
-
-
-class WorkflowEndpoint(APIView, metaclass=ABCMeta):
-    """POST one step on one visible object."""
-
-    permission_classes = [permissions.IsAuthenticated]
-    model: ClassVar[type[models.Model]]
-    input: ClassVar[type[serializers.Serializer]] = Empty
-
-    def get_object(self, request: Request, pk: int) -> Any:
-        return get_object_or_404(restrict(self.model._default_manager.all(), request.user, "view"), pk=pk)
-
-    @abstractmethod
-    def perform(self, obj: Any, data: dict[str, Any], request: Request) -> dict[str, Any]:
-        """Do the step on ``obj``; return the response's data."""
-
-    def post(self, request: Request, pk: int) -> Response:
-        obj = self.get_object(request, pk)
-        given = self.input(data=request.data)
-        given.is_valid(raise_exception=True)
-        try:
-            result = self.perform(obj, dict(given.validated_data), request)
-        except DjangoValidationError as exc:
-            return Response(_messages(exc), status=status.HTTP_400_BAD_REQUEST)
-        return Response(result)
 
 
 @extend_schema(request=TransitionInput, responses={200: dict}, tags=["programming workflow"])

@@ -165,7 +165,7 @@ def test_the_whole_cycle_through_the_api(world: Any, client: Client) -> None:
     assert api(lead, f"calls/{call.pk}/transition/", {"to": "open"}, expect=404)  # a draft is not visible
     assert api(coordinator, f"calls/{call.pk}/transition/", {"to": "open"})["status"] == "open"
     bad = api(coordinator, f"calls/{call.pk}/transition/", {"to": "archived"}, expect=400)
-    assert "non può passare" in " ".join(bad["detail"]) or "Archiviato" in " ".join(bad["detail"])
+    assert "non può passare" in " ".join(bad["non_field_errors"]) or "Archiviato" in " ".join(bad["non_field_errors"])
 
     call.refresh_from_db()
     proposal = draft_proposal(world, call)

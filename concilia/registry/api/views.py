@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status
@@ -18,8 +17,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from concilia.core import clock
+from concilia.core.api import WorkflowEndpoint
 from concilia.core.throttling import api_throttle
-from concilia.programming.api.workflow import WorkflowEndpoint, _messages
 from concilia.registry import selectors, services
 from concilia.registry.api.serializers import (
     FamilyMessageSerializer,
@@ -122,16 +121,13 @@ class ContactEndpoint(APIView):
         data = given.validated_data
         if data.get("website"):
             return Response({"sent": True}, status=status.HTTP_202_ACCEPTED)
-        try:
-            services.contact_relay(
-                babysitter=b,
-                family_name=data["family_name"],
-                family_email=data["family_email"],
-                family_phone=data.get("family_phone", ""),
-                message=data["message"],
-            )
-        except DjangoValidationError as exc:
-            return Response(_messages(exc), status=status.HTTP_400_BAD_REQUEST)
+        services.contact_relay(
+            babysitter=b,
+            family_name=data["family_name"],
+            family_email=data["family_email"],
+            family_phone=data.get("family_phone", ""),
+            message=data["message"],
+        )
         return Response({"sent": True}, status=status.HTTP_202_ACCEPTED)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -59,17 +58,6 @@ class SurveyResultsEndpoint(APIView):
         return Response(results.as_dict())
 
 
-def _refusal(exc: ValidationError) -> exceptions.APIException:
-    """A service's ``ValidationError`` as the API's 400 (409 for a personal code already used)."""
-    if hasattr(exc, "error_dict"):
-        return exceptions.ValidationError({k: [m for e in v for m in e.messages] for k, v in exc.error_dict.items()})
-    if exc.code == "used_code":
-        conflict = exceptions.APIException({"non_field_errors": exc.messages})
-        conflict.status_code = status.HTTP_409_CONFLICT
-        return conflict
-    return exceptions.ValidationError({"non_field_errors": exc.messages})
-
-
 class AnswerEndpoint(APIView):
     """Submit one anonymous response through a personal link: ``{"<question code>": value, ...}``.
 
@@ -95,10 +83,7 @@ class AnswerEndpoint(APIView):
                 {"non_field_errors": [_("Answers are accepted only through a personal link.")]}
             )
         data = request.data if isinstance(request.data, dict) else {}
-        try:
-            services.response_submit(token=token, code=code, data=data)
-        except ValidationError as exc:
-            raise _refusal(exc) from exc
+        services.response_submit(token=token, code=code, data=data)
         return Response({"detail": "ok"}, status=status.HTTP_201_CREATED)
 
 
@@ -135,10 +120,7 @@ class PersonalLinksEndpoint(APIView):
         fmt = data.get("format", "json")
         if fmt not in ("json", "csv", "xlsx"):
             raise exceptions.ValidationError({"format": [_("Choose json, csv or xlsx.")]})
-        try:
-            codes = services.respondent_tokens_issue(invitation=invitation, count=data.get("count"), by=request.user)
-        except ValidationError as exc:
-            raise _refusal(exc) from exc
+        codes = services.respondent_tokens_issue(invitation=invitation, count=data.get("count"), by=request.user)
         if fmt != "json":
             return personal_links_download(request, invitation, codes, fmt)
         rows = selectors.personal_links_table(invitation, codes, request.build_absolute_uri)
