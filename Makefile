@@ -13,6 +13,9 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 # RELOAD=1 restarts the server when the code changes (slower start).
 RELOAD ?=
+# The site's own address (links in e-mails, the demo OpenID provider's issuer and its client's return address)
+# follows PORT unless CONCILIA_SITE_URL is set.
+run: export CONCILIA_SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install ## install, migrate, load territory and demo data, serve on 127.0.0.1:$(PORT)
 	$(BIN)/concilia setup
 	$(BIN)/concilia runserver 127.0.0.1:$(PORT) $(if $(RELOAD),,--noreload)

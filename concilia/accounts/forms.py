@@ -16,7 +16,16 @@ class _Styled(forms.Form):
 
 
 class LoginForm(_Styled, auth_forms.AuthenticationForm):
-    pass
+    """Staff log in with their user name; citizens registered with an e-mail address, with that address."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("User name or e-mail address")
+
+    def clean_username(self) -> str:
+        value = self.cleaned_data.get("username") or ""
+        # A citizen's account is named by the address, in lower case (concilia.citizens.services).
+        return value.strip().lower() if "@" in value else value
 
 
 class PasswordResetForm(_Styled, auth_forms.PasswordResetForm):

@@ -3,7 +3,8 @@
 A few pages are reached through a secret in their address instead of a login: a help-desk booking
 (``/sportelli/prenotazione/<token>/``), a survey invitation and its personal codes
 (``/aziende/questionari/<token>/<code>/``, ``/api/workplace/answer/<token>/<code>/``), a password reset
-link (``/accesso/nuova-password/<uid>/<token>/``). Whoever reads a log line with one could act as its
+link (``/accesso/nuova-password/<uid>/<token>/``), a citizen's e-mail confirmation link
+(``/cittadini/conferma/<token>/``). Whoever reads a log line with one could act as its
 holder, so :class:`RedactSecrets` (a :class:`logging.Filter` on every handler of ``settings.LOGGING``
 and of gunicorn's logs, ``concilia/gunicorn.py``) writes ``[…]`` in their place, and drops the values
 of the query parameters in :data:`SENSITIVE_PARAMETERS` (an e-mail address typed in a search, a code).
@@ -33,6 +34,7 @@ _SEGMENT = r"[^/\s?#\"']+"
 _PATHS = [
     re.compile(rf"(/sportelli/prenotazione/)({_SEGMENT})"),
     re.compile(rf"(/accesso/nuova-password/)({_SEGMENT})(/{_SEGMENT})?"),
+    re.compile(rf"(/cittadini/conferma/)({_SEGMENT})"),
     re.compile(rf"(/api/workplace/answer/)({_SEGMENT})(/{_SEGMENT})?"),
     re.compile(rf"(/aziende/questionari/)(?!\d+/|nuovo/)({_SEGMENT})(/(?!grazie/){_SEGMENT})?"),
 ]

@@ -97,6 +97,7 @@ REGISTRY_ENROLMENT = "iscrizione-elenco-babysitter"
 REGISTRY_CONTACT = "messaggi-babysitter"
 WORKPLACE_SURVEY = "questionari-anonimi"
 ACCOUNTS = "account-personale"
+CITIZEN_ACCOUNTS = "account-cittadini"
 
 _PUBLIC_TASK = gettext_lazy(
     "Carrying out a task in the public interest entrusted to the controller by law (art. 6(1)(e) GDPR): the "
@@ -382,6 +383,57 @@ NOTICES: tuple[Notice, ...] = (
             "Log-in attempts are erased %(days)d day after the attempt.",
             "Log-in attempts are erased %(days)d days after the attempt.",
             "days",
+        ),
+    ),
+    Notice(
+        slug=CITIZEN_ACCOUNTS,
+        title=gettext_lazy("Citizen accounts"),
+        summary=gettext_lazy(
+            "For families and workers who open an account, with SPID, CIE or an e-mail address and a password."
+        ),
+        articles=gettext_lazy("Article 13 of Regulation (EU) 2016/679 (GDPR)"),
+        controller=gettext_lazy(
+            "The organisation that runs this Concilia installation for the network (usually the network's coordinator)."
+        ),
+        data=(
+            gettext_lazy("your name and e-mail address;"),
+            gettext_lazy(
+                "with SPID or CIE: the identifier the identity provider gives you and the tax code it certifies "
+                "(no other data of your digital identity are asked for);"
+            ),
+            gettext_lazy(
+                "with an e-mail address: your password, kept only in a form from which it cannot be read back;"
+            ),
+            gettext_lazy("when you confirmed your address and accepted this notice;"),
+            gettext_lazy("log-in attempts: user name, internet address, browser and time."),
+        ),
+        purpose=gettext_lazy(
+            "To let you sign in to your personal area, recognise you at every login through the identity that "
+            "SPID or CIE certify, write to you about your account, and protect it from password guessing."
+        ),
+        legal_basis=gettext_lazy(
+            "Carrying out the public task of the network (art. 6(1)(e) GDPR), including keeping its data secure "
+            "(art. 32 GDPR)."
+        ),
+        recipients=(
+            gettext_lazy("The administrators of the platform."),
+            gettext_lazy("No other user sees your account."),
+            _PROCESSORS,
+            _NO_TRANSFER,
+        ),
+        retention_key="citizen_unverified",
+        retention_note=gettext_lazy(
+            "Your account is kept until you ask to close it. Log-in attempts are erased as stated in the notice on "
+            "staff accounts."
+        ),
+        retention_text=ngettext_lazy(
+            "A registration whose e-mail address is not confirmed is deleted %(days)d day after it was made.",
+            "A registration whose e-mail address is not confirmed is deleted %(days)d days after it was made.",
+            "days",
+        ),
+        obligation=gettext_lazy(
+            "Giving these data is needed to open an account; without one you can still search the catalogue, plan "
+            "your week, find a babysitter and book a help desk."
         ),
     ),
 )

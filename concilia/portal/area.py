@@ -20,10 +20,11 @@ from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.db import models
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from concilia.citizens.services import CITIZEN_SESSION_KEY
 from concilia.core import clock
 from concilia.core.permissions import can, restrict
 from concilia.core.registry import registers
@@ -133,6 +134,8 @@ def acting_registers(user: Any) -> list[dict[str, Any]]:
 
 @login_required
 def work_area(request: HttpRequest) -> HttpResponse:
+    if request.session.get(CITIZEN_SESSION_KEY):
+        return redirect("citizens:area")  # a citizen's landing page is the personal area
     tasks = waiting(request.user)
     return render(
         request,

@@ -38,6 +38,9 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
 vars().update(env.email_url("EMAIL_URL"))
 if not EMAIL_BACKEND.endswith("smtp.EmailBackend"):  # noqa: F405 - set by the line above
     raise ImproperlyConfigured("EMAIL_URL must name a mail server (smtp:// or smtps://): mails are never printed.")
+# The local OpenID provider signs in whoever types an example identity's password: demo and tests only.
+if env.bool("OIDC_LOCAL_PROVIDER", default=False):
+    raise ImproperlyConfigured("OIDC_LOCAL_PROVIDER is for the demo and the tests: use the SPID/CIE broker (USE_OIDC).")
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
 
 # Silenced checks, each for its reason:

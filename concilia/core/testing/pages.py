@@ -59,6 +59,8 @@ def public_pages() -> dict[str, Callable[[Pages], str]]:
         "home": _url("portal:home"),
         "credits": _url("portal:credits"),
         "login": _url("login"),
+        "citizen-register": _url("citizens:register"),
+        "citizen-register-done": _url("citizens:register_done"),
         "not-found": lambda p: "/pagina-che-non-esiste/",
         "privacy": _url("portal:privacy_index"),
         "privacy-notice": _url("portal:privacy_notice", "colloqui-sportelli"),

@@ -42,7 +42,7 @@ def notice_href(slug: str) -> str:
 
 
 def test_every_purpose_has_a_distinct_notice_with_a_known_retention_key() -> None:
-    assert len(set(SLUGS)) == len(SLUGS) == 6
+    assert len(set(SLUGS)) == len(SLUGS) == 7
     assert {n.retention_key for n in NOTICES} == set(settings.CONCILIA_RETENTION_DAYS)
 
 

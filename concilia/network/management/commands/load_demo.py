@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from django.core.management.base import BaseCommand, CommandParser
 
 from concilia.accounts import demo as accounts_demo
+from concilia.citizens import demo as citizens_demo
 from concilia.helpdesk import demo as helpdesk_demo
 from concilia.network import demo as network_demo
 from concilia.programming import demo as programming_demo
@@ -34,6 +35,7 @@ LOADERS: list[Loader] = [
     registry_demo.load,
     helpdesk_demo.load,
     workplace_demo.load,
+    citizens_demo.load,
 ]
 
 
