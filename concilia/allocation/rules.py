@@ -1073,9 +1073,9 @@ class _Compiler:
         m = self.mapping(spec, path, "'request'")
         if m is None:
             return None
-        kinds = [k for k in ("field", "per_unit", "sum") if k in m]
+        kinds = [k for k in ("field", "per_unit", "per_item", "sum") if k in m]
         if len(kinds) != 1:
-            self.err(path, "'request' needs exactly one of: field (an amount), per_unit, sum")
+            self.err(path, "'request' needs exactly one of: field (an amount), per_unit, per_item, sum")
             return None
         self.unknown_keys(m, (kinds[0], "max"), path)
         cap = self.money(m["max"], (*path, "max")) if "max" in m else None
@@ -1111,6 +1111,8 @@ class _Compiler:
                         return {"kind": "per_unit", "label": label, "units": v, "each": unit, "amount": units_amount(a)}
 
                     part = Request(units_amount, units_explain)
+        elif kinds[0] == "per_item":
+            part = self.request_per_item(m["per_item"], (*path, "per_item"))
         else:
             items = m["sum"]
             if not isinstance(items, list) or not items:
@@ -1143,6 +1145,67 @@ class _Compiler:
             return {**d, "cap": limit}
 
         return Request(capped, capped_explain)
+
+    def request_per_item(self, spec: Any, path: tuple[PathElem, ...]) -> Request | None:
+        """``{list: children, where: P, units: weeks, max_units: 6, amount: "90 €", max: "540 €"}``: for each item
+        of a list field that satisfies ``where`` (every item without it), ``amount`` once, or per unit of the
+        item's integer field ``units`` (counted up to ``max_units``), each item capped at ``max`` (euros)."""
+        pm = self.mapping(spec, path, "'per_item'")
+        if pm is None:
+            return None
+        self.unknown_keys(pm, ("list", "where", "units", "max_units", "amount", "max"), path)
+        ref = self.list_ref(pm, path)
+        each = self.money(pm.get("amount"), (*path, "amount"))
+        item_cap = self.money(pm["max"], (*path, "max")) if "max" in pm else None
+        max_units = self.integer(pm, "max_units", path, minimum=1) if "max_units" in pm else None
+        units: str | None = None
+        if "units" in pm:
+            units = pm["units"] if isinstance(pm["units"], str) else None
+            item_fields = self.list_fields[ref[0]].item_fields if ref is not None else {}
+            if units is None or (ref is not None and units not in item_fields):
+                self.err((*path, "units"), f"unknown item field '{pm['units']}' (an integer field of the list's items)")
+                units = None
+            elif ref is not None and item_fields[units] != "integer":
+                self.err((*path, "units"), f"field '{units}' is {item_fields[units]}; expected integer")
+                units = None
+        elif max_units is not None:
+            self.err((*path, "max_units"), "'max_units' needs 'units' (the item field counted)")
+        if ref is None or each is None or ("units" in pm and units is None):
+            return None
+        name, where = ref
+        unit_field, amount_each, cap, most = units, each, item_cap, max_units
+        label = self.field_labels.get(name)
+
+        def item_parts(a: Values) -> list[dict[str, Any]]:
+            parts = []
+            for item in a.get(name) or ():
+                if where is not None and not where(item, _EMPTY):
+                    continue
+                given = 1 if unit_field is None else item.get(unit_field)
+                counted = 0 if given is None or given < 0 else given
+                if most is not None:
+                    counted = min(counted, most)
+                value = counted * amount_each
+                part: dict[str, Any] = {"units": given, "counted": counted, "amount": value}
+                if cap is not None and value > cap:
+                    part = {**part, "before_cap": value, "amount": cap}
+                parts.append(part)
+            return parts
+
+        def items_amount(a: Values) -> int:
+            return sum(p["amount"] for p in item_parts(a))
+
+        def items_explain(a: Values) -> dict[str, Any]:
+            parts = item_parts(a)
+            detail: dict[str, Any] = {"kind": "per_item", "label": label, "each": amount_each, "items": parts,
+                                      "amount": sum(p["amount"] for p in parts), "per_unit": unit_field is not None}  # fmt: skip
+            if cap is not None:
+                detail["item_cap"] = cap
+            if most is not None:
+                detail["max_units"] = most
+            return detail
+
+        return Request(items_amount, items_explain)
 
     # -- outcome --------------------------------------------------------------------------
     def outcome(self, spec: Any, path: tuple[PathElem, ...]) -> Outcome:

@@ -291,12 +291,44 @@ def _request_calc(detail: dict[str, Any], lang: str) -> str:
         else:
             text = f"{s['each'].format(units=units, each=format_money(detail['each'], lang))} = {total}"
         return f"{label} {text}" if label else text
+    if kind == "per_item":
+        return _per_item_calc(detail, total, lang)
     if kind == "sum":
         parts = list(detail.get("parts", []))
         inner = " + ".join(f"({request_text(p, lang)})" if p.get("kind") != "field" else request_text(p, lang)
                            for p in parts)  # fmt: skip
         return f"{inner} = {total}"
     return f"{label} {total}" if label else total
+
+
+def _per_item_calc(detail: dict[str, Any], total: str, lang: str) -> str:
+    """``"figli 6 × 90,00 € + (8 × 90,00 € = 720,00 €, ridotto al massimo previsto di 540,00 €) = 1.080,00 €"``:
+    each item counted (its units, or once), capped per item, then the total."""
+    s, w = SAY[lang], WORDS[lang]
+    each = format_money(detail["each"], lang)
+    label = detail.get("label")
+    items = list(detail.get("items", []))
+    per_unit = bool(detail.get("per_unit"))
+    if not per_unit and not any(i.get("before_cap") is not None for i in items):
+        text = f"{s['each'].format(units=len(items), each=each)} = {total}"
+        return f"{label} {text}" if label else text
+    shown = []
+    for item in items:
+        units = item.get("units")
+        if units is None:
+            calc = f"{w['missing']}: {format_money(0, lang)}"
+        else:
+            calc = s["each"].format(units=item.get("counted", units), each=each)
+            if item.get("counted", units) != units:
+                calc += f" ({units} {w['count']}, {w['max_note']} {detail.get('max_units')})"
+        if item.get("before_cap") is not None:
+            calc = s["capped"].format(
+                calc=f"{calc} = {format_money(item['before_cap'], lang)}", cap=format_money(item["amount"], lang)
+            )
+            calc = f"({calc})"
+        shown.append(calc)
+    text = f"{' + '.join(shown) or s['each'].format(units=0, each=each)} = {total}"
+    return f"{label} {text}" if label else text
 
 
 def header_lines(header: dict[str, Any], lang: str) -> list[str]:

@@ -7,7 +7,9 @@ of queries per level, whatever the number of calls, projects or expense lines):
   the call's status reserves it (open … provisional ranking, see ``BUDGET_RESERVED``); from the
   final ranking on, only what the call's projects keep (their grants less what closed projects gave
   back: the rest of the call's budget returns to the plan); plus projects recorded on the plan
-  without a call. Spent: the approved expense lines of those projects.
+  without a call. A family call (vouchers, places) keeps its whole budget committed after the final
+  ranking too, until its vouchers and places are recorded (``concilia/benefits``): none of it returns to
+  the plan by itself. Spent: the approved expense lines of those projects.
 * **call** — allocated: its budget; committed: what its projects keep; spent: their approved lines.
 * **project** — allocated: the grant; committed: the grant less what it gave back on closing;
   spent: its approved lines; residual: grant less spent.
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 from django.db.models import F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from concilia.programming.choices import BUDGET_RESERVED, CallStatus
+from concilia.programming.choices import BUDGET_RESERVED, FAMILY_CALL_KINDS, CallStatus
 from concilia.programming.models import Call, ExpenseLine, FundingSource, Plan, Project
 
 # Call statuses whose budget is no longer reserved but replaced by the grants of its projects.
@@ -50,6 +52,12 @@ def _kept() -> F:
     return F("granted_cents") - F("returned_cents")  # type: ignore[return-value]
 
 
+def reserving() -> Q:
+    """Calls whose whole budget is committed on their plan: while they reserve it, and family calls from the
+    final ranking on as well (their grants are vouchers and places, not projects)."""
+    return Q(status__in=BUDGET_RESERVED) | Q(kind__in=FAMILY_CALL_KINDS, status__in=FUNDED_STATUSES)
+
+
 def plan_projects(plan: Plan) -> QuerySet[Project]:
     """Projects whose money comes from ``plan``: those of its funded calls, and those recorded on it alone."""
     return Project.objects.filter(
@@ -59,7 +67,7 @@ def plan_projects(plan: Plan) -> QuerySet[Project]:
 
 def plan_figures(plan: Plan) -> Figures:
     allocated = _sum(FundingSource.objects.filter(plan=plan), F("amount_cents"))
-    reserved = _sum(Call.objects.filter(plan=plan, status__in=BUDGET_RESERVED), F("budget_cents"))
+    reserved = _sum(Call.objects.filter(Q(plan=plan) & reserving()), F("budget_cents"))
     kept = _sum(plan_projects(plan), _kept())
     spent = _sum(
         ExpenseLine.objects.filter(report__project__in=plan_projects(plan).values("pk"), approved_cents__isnull=False),

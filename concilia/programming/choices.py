@@ -19,6 +19,25 @@ class CallKind(models.TextChoices):
     REGISTRY_ENROLMENT = "registry_enrolment", _("Registry enrolment")
 
 
+# Calls for families: their applicants are households, their rules read the fields of
+# ``concilia/programming/family_fields.py``, and their terms (``FamilyCallTerms``, ``CallOffer``) say what they give.
+FAMILY_CALL_KINDS = (CallKind.FAMILY_VOUCHERS, CallKind.FAMILY_PLACES)
+
+
+class VoucherBasis(models.TextChoices):
+    """What a voucher's amount is counted on."""
+
+    PER_CHILD = "per_child", _("Per child")
+    PER_WEEK = "per_week", _("Per week of care, for each child")
+
+
+class ApplicationUnit(models.TextChoices):
+    """Who applies to a family call: each household once, or once for each of its children."""
+
+    CHILD = "child", _("One application per child")
+    HOUSEHOLD = "household", _("One application per household")
+
+
 class CallStatus(models.TextChoices):
     DRAFT = "draft", pgettext_lazy("call status", "Draft")
     OPEN = "open", pgettext_lazy("call status", "Open")

@@ -21,6 +21,7 @@ from concilia.programming.choices import (
     ProposalStatus,
     RankingStatus,
     ReportStatus,
+    VoucherBasis,
 )
 
 
@@ -92,6 +93,24 @@ class EvaluationCriterionFilterSet(CallPartFilterSet):
 
     class Meta:
         model = models.EvaluationCriterion
+        fields = ["q", "call"]
+
+
+class FamilyCallTermsFilterSet(CallPartFilterSet):
+    search_fields = ("call__title", "call__code")
+    basis = django_filters.ChoiceFilter(choices=VoucherBasis.choices, label=_("Voucher amount"))
+    first_come_first_served = django_filters.BooleanFilter(label=_("First come, first served"))
+
+    class Meta:
+        model = models.FamilyCallTerms
+        fields = ["q", "call", "basis", "first_come_first_served"]
+
+
+class CallOfferFilterSet(CallPartFilterSet):
+    search_fields = ("call__title", "offer__label", "offer__service__name")
+
+    class Meta:
+        model = models.CallOffer
         fields = ["q", "call"]
 
 

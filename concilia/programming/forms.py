@@ -9,11 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from concilia.core.forms import RestrictedModelForm
 from concilia.core.permissions import restrict
-from concilia.programming import models
-from concilia.programming.choices import CallStatus
+from concilia.programming import family_fields, models
+from concilia.programming.choices import FAMILY_CALL_KINDS, CallKind, CallStatus
+from concilia.services.choices import ServiceKind
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -64,6 +68,74 @@ class CallForm(RestrictedModelForm):
             "closes_at": DateTimeInput(),
             "rules": forms.Textarea(attrs={"rows": 12, "class": "form-control font-monospace"}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        rules = self.fields["rules"]
+        rules.help_text = format_lazy(
+            "{} {}",
+            rules.help_text,
+            _("The rules of a call for family vouchers or places read the fields of a family application: %(fields)s.")
+            % {"fields": ", ".join(family_fields.names())},
+        )
+
+
+class CallPartForm(RestrictedModelForm):
+    """A part of a call its coordinators set while it is a draft; only calls of ``call_kinds`` are offered."""
+
+    restricted_fields = {"call": "change"}
+    call_kinds: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["call"]
+        current = self.instance.call_id if self.instance.pk else None
+        field.queryset = field.queryset.filter(Q(kind__in=self.call_kinds) | Q(pk=current))
+
+
+class FamilyCallTermsForm(CallPartForm):
+    call_kinds = FAMILY_CALL_KINDS
+    service_kinds = forms.MultipleChoiceField(
+        label=_("Kinds of service covered"),
+        choices=ServiceKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The vouchers may be spent on these kinds of service; none chosen: on any."),
+    )
+
+    class Meta:
+        model = models.FamilyCallTerms
+        fields = [
+            "call", "first_come_first_served", "application_unit", "age_reference_date", "basis", "amount_cents",
+            "max_weeks", "max_per_child_cents", "max_per_household_cents", "service_kinds", "providers",
+            "voucher_scheme",
+        ]  # fmt: skip
+        widgets = {"providers": forms.SelectMultiple(attrs={"size": 6})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from concilia.services.models import Service
+
+        providers: Any = self.fields["providers"]
+        kept = list(self.instance.providers.values_list("pk", flat=True)) if self.instance.pk else []
+        # Providers of the catalogue: organisations that run a service (and those the terms name already).
+        providers.queryset = providers.queryset.filter(
+            Q(pk__in=Service.objects.values("provider")) | Q(pk__in=kept)
+        ).order_by("name")
+
+
+class CallOfferForm(CallPartForm):
+    restricted_fields = {"call": "change", "offer": "view"}
+    call_kinds = (CallKind.FAMILY_PLACES,)
+
+    class Meta:
+        model = models.CallOffer
+        fields = ["call", "offer", "places"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer: Any = self.fields["offer"]
+        offer.queryset = offer.queryset.select_related("service")  # the offer's label names its service
 
 
 class EvaluationCriterionForm(RestrictedModelForm):

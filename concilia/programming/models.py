@@ -19,8 +19,10 @@ from django.utils.translation import gettext_lazy as _
 from concilia.core.models import BaseModel, CentsField
 from concilia.core.workflow import EventBase, ProtocolCounterBase
 from concilia.programming.choices import (
+    FAMILY_CALL_KINDS,
     ActionKind,
     Admissibility,
+    ApplicationUnit,
     BudgetCategory,
     CallKind,
     CallStatus,
@@ -30,6 +32,7 @@ from concilia.programming.choices import (
     ProposalStatus,
     RankingStatus,
     ReportStatus,
+    VoucherBasis,
 )
 
 CENTS = _("(cents)")
@@ -129,7 +132,11 @@ class BudgetLine(BaseModel):
 
 
 class Call(BaseModel):
-    """A call ("bando / avviso"): for alliance projects now; family vouchers, places, registry later."""
+    """A call ("bando / avviso"): for alliance projects, for family vouchers or places, for registry enrolment.
+
+    A family call's terms hang off it: :class:`FamilyCallTerms` (what a voucher is worth and covers, first come
+    first served) and, for a place call, the :class:`CallOffer` rows (the catalogue's offers and their places).
+    """
 
     publisher = models.ForeignKey(
         "network.Organisation", on_delete=models.PROTECT, related_name="published_calls", verbose_name=_("publisher")
@@ -197,11 +204,25 @@ class Call(BaseModel):
             raise ValidationError({"plan": _("The plan belongs to another network.")})
         if self.budget_line is not None and self.budget_line.plan_id != self.plan_id:
             raise ValidationError({"budget_line": _("The budget line belongs to another plan.")})
+        self._clean_family_parts()
         if self.rules.strip():
             from concilia.programming.rules import validate_rules
 
             validate_rules(self)
         self._clean_reserved_budget()
+
+    @property
+    def is_family(self) -> bool:
+        return self.kind in FAMILY_CALL_KINDS
+
+    def _clean_family_parts(self) -> None:
+        """A call keeps the kind its family terms and offers were given for."""
+        if self.pk is None:
+            return
+        if not self.is_family and FamilyCallTerms.objects.filter(call=self).exists():
+            raise ValidationError({"kind": _("This call has family terms: remove them before changing its kind.")})
+        if self.kind != CallKind.FAMILY_PLACES and CallOffer.objects.filter(call=self).exists():
+            raise ValidationError({"kind": _("This call assigns offers: remove them before changing its kind.")})
 
     def _clean_reserved_budget(self) -> None:
         """A call that reserves its budget on a plan may grow (or move) only within the plan's residual."""
@@ -267,6 +288,181 @@ class EvaluationCriterion(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.label} (max {self.max_points})"
+
+
+class FamilyCallTerms(BaseModel):
+    """What a family call gives and how: a voucher's amount and caps and what it covers, who applies, the order.
+
+    A voucher call counts its amount per child or per week of care of each child applying (``basis``), caps it
+    per child (``max_weeks``, ``max_per_child_cents``) and per application (``max_per_household_cents``); the
+    vouchers may be spent on the kinds of service and at the providers listed (any, when none is) and, when a
+    voucher scheme is set, at the services that accept it. A place call leaves the voucher fields empty: its
+    places are its :class:`CallOffer` rows. ``first_come_first_served`` ranks by submission time instead of
+    points. :func:`concilia.programming.rules.engine_document` turns all of it into the engine's ``outcome``.
+    """
+
+    call = models.OneToOneField(Call, on_delete=models.CASCADE, related_name="family_terms", verbose_name=_("call"))
+    first_come_first_served = models.BooleanField(
+        _("first come, first served"),
+        default=False,
+        help_text=_("Applications are ranked by submission time, not by points (“a sportello”)."),
+    )
+    application_unit = models.CharField(
+        _("applications"), max_length=12, choices=ApplicationUnit.choices, default=ApplicationUnit.CHILD
+    )
+    age_reference_date = models.DateField(
+        _("ages computed on"),
+        null=True,
+        blank=True,
+        help_text=_("Place calls: the date the children's ages are compared with the offers' age limits on."),
+    )
+    basis = models.CharField(_("voucher amount"), max_length=12, choices=VoucherBasis.choices, blank=True)
+    amount_cents = CentsField(_("amount (cents)"), null=True, blank=True)
+    max_weeks = models.PositiveSmallIntegerField(_("maximum weeks per child"), null=True, blank=True)
+    max_per_child_cents = CentsField(_("maximum per child (cents)"), null=True, blank=True)
+    max_per_household_cents = CentsField(_("maximum per application (cents)"), null=True, blank=True)
+    service_kinds = models.JSONField(
+        _("kinds of service covered"),
+        default=list,
+        blank=True,
+        help_text=_("The vouchers may be spent on these kinds of service; none chosen: on any."),
+    )
+    providers = models.ManyToManyField(
+        "network.Organisation",
+        blank=True,
+        related_name="voucher_call_terms",
+        verbose_name=_("providers covered"),
+        help_text=_("The vouchers may be spent at these providers; none chosen: at any."),
+    )
+    voucher_scheme = models.ForeignKey(
+        "services.VoucherScheme",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="call_terms",
+        verbose_name=_("voucher scheme"),
+        help_text=_("When set, only services that accept this voucher are covered."),
+    )
+
+    VOUCHER_FIELDS = ("basis", "amount_cents", "max_weeks", "max_per_child_cents", "max_per_household_cents",
+                      "service_kinds", "voucher_scheme")  # fmt: skip
+
+    class Meta:
+        ordering = ["call"]
+        verbose_name = _("family call terms")
+        verbose_name_plural = _("family call terms")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(basis="", amount_cents__isnull=True) | (~Q(basis="") & Q(amount_cents__gt=0)),
+                name="programming_terms_amount",
+                violation_error_message=_(
+                    "A voucher needs both its amount (more than zero) and what it is counted on."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_weeks__isnull=True) | Q(max_weeks__gte=1, basis=VoucherBasis.PER_WEEK),
+                name="programming_terms_max_weeks",
+                violation_error_message=_("A maximum of weeks (at least one) applies only to an amount per week."),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_per_child_cents__isnull=True)
+                | Q(max_per_child_cents__gt=0, basis=VoucherBasis.PER_WEEK),
+                name="programming_terms_child_cap",
+                violation_error_message=_(
+                    "A maximum per child (more than zero) applies only to an amount per week: an amount per child "
+                    "is its own maximum."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_per_household_cents__isnull=True)
+                | Q(max_per_household_cents__gt=0, application_unit=ApplicationUnit.HOUSEHOLD),
+                name="programming_terms_household_cap",
+                violation_error_message=_(
+                    "A maximum per application (more than zero) needs one application per household."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_per_household_cents__isnull=True)
+                | Q(max_per_child_cents__isnull=True)
+                | Q(max_per_household_cents__gte=models.F("max_per_child_cents")),
+                name="programming_terms_caps_order",
+                violation_error_message=_("The maximum per application cannot be lower than the maximum per child."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Terms of %(call)s") % {"call": self.call})
+
+    def get_service_kinds_display(self) -> str:
+        from concilia.services.choices import ServiceKind
+
+        names = dict(ServiceKind.choices)
+        return ", ".join(str(names.get(k, k)) for k in self.service_kinds or [])
+
+    def clean(self) -> None:
+        super().clean()
+        from concilia.services.choices import ServiceKind
+
+        kinds = self.service_kinds if isinstance(self.service_kinds, list) else [self.service_kinds]
+        unknown = [str(k) for k in kinds if k not in ServiceKind.values]
+        if unknown:
+            raise ValidationError(
+                {"service_kinds": _("Unknown kinds of service: %(kinds)s.") % {"kinds": ", ".join(unknown)}}
+            )
+        if not self.call_id:
+            return
+        kind = self.call.kind
+        if kind not in FAMILY_CALL_KINDS:
+            raise ValidationError({"call": _("Family terms belong to calls for family vouchers or places.")})
+        if kind == CallKind.FAMILY_VOUCHERS and not self.amount_cents:
+            raise ValidationError({"amount_cents": _("A voucher call needs the amount of its vouchers.")})
+        if kind == CallKind.FAMILY_PLACES:
+            given = [f for f in self.VOUCHER_FIELDS if getattr(self, f) not in (None, "", [])]
+            if given:
+                raise ValidationError(_("A place call gives places, not vouchers: leave the voucher fields empty."))
+            if self.application_unit != ApplicationUnit.CHILD:
+                raise ValidationError(
+                    {"application_unit": _("A place call takes one application per child (siblings apply together).")}
+                )
+
+
+class CallOffer(BaseModel):
+    """An offer of the catalogue that a place call assigns, with the places it gives to the call."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="call_offers", verbose_name=_("call"))
+    offer = models.ForeignKey(
+        "services.Offer", on_delete=models.PROTECT, related_name="call_offers", verbose_name=_("offer")
+    )
+    places = models.PositiveIntegerField(_("places"), help_text=_("The places of the offer this call assigns."))
+
+    class Meta:
+        ordering = ["call", "offer__service__name", "offer__start_time", "pk"]
+        verbose_name = _("offer of a call")
+        verbose_name_plural = _("offers of calls")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "offer"],
+                name="programming_calloffer_unique",
+                violation_error_message=_("This call already assigns places of this offer."),
+            ),
+            models.CheckConstraint(
+                condition=Q(places__gte=1),
+                name="programming_calloffer_places",
+                violation_error_message=_("An offer gives the call at least one place."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer} ({self.places})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.call_id and self.call.kind != CallKind.FAMILY_PLACES:
+            raise ValidationError({"call": _("Only place calls assign the offers of the catalogue.")})
+        if self.offer_id and self.places is not None and self.places > self.offer.capacity:
+            raise ValidationError(
+                {"places": _("The offer has %(capacity)s places in all.") % {"capacity": self.offer.capacity}}
+            )
 
 
 class Proposal(BaseModel):

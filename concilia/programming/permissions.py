@@ -5,8 +5,9 @@
   actions, indicators and documents. Proposals, scores, evaluators, conflicts of interest and
   expense reports are never public;
 - a network coordinator adds and changes the plans of its network with their funding sources,
-  budget lines and documents; adds calls of its network and changes their main fields, criteria and
-  delete them only while the call is a draft; keeps the call's evaluators and documents; sees every
+  budget lines and documents; adds calls of its network and changes their main fields, criteria, family
+  terms and offers (``FamilyCallTerms``, ``CallOffer``, which are public with the call) and deletes them
+  only while the call is a draft; keeps the call's evaluators and documents; sees every
   proposal to its calls with their parts and scores; adds and changes the projects of its network
   with their partners, actions, indicators and documents, and sees their expense reports;
 - an alliance lead (a user acting for the organisation that leads the alliance) adds proposals for
@@ -265,15 +266,17 @@ register(
 register(
     models.CallEvent, Policy(view=lambda u: _under("call", call_view(u)), add=_never, change=_no_one, delete=_no_one)
 )
-register(
-    models.EvaluationCriterion,
-    Policy(
-        view=lambda u: _under("call", call_view(u)),
-        add=_coordinates,
-        change=lambda u: _under("call", call_change(u)),
-        delete=lambda u: _under("call", call_change(u)),
-    ),
-)
+# The parts of a call its coordinators set while it is a draft: the grid, a family call's terms and offers.
+for _call_part in (models.EvaluationCriterion, models.FamilyCallTerms, models.CallOffer):
+    register(
+        _call_part,
+        Policy(
+            view=lambda u: _under("call", call_view(u)),
+            add=_coordinates,
+            change=lambda u: _under("call", call_change(u)),
+            delete=lambda u: _under("call", call_change(u)),
+        ),
+    )
 register(
     models.Evaluator,
     Policy(

@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
-from concilia.programming.rules import engine_document
+from concilia.programming import family_fields
+from concilia.programming.choices import VoucherBasis
+from concilia.programming.rules import engine_document, engine_offers, terms_of
 from concilia.services.tables import euro
 
 if TYPE_CHECKING:
@@ -28,6 +30,8 @@ class PlainRules:
 
 
 def _field_labels(call: Call) -> dict[str, str]:
+    if call.is_family:
+        return family_fields.labels()
     labels = {
         "requested_cents": _("the grant requested"),
         "total_cost_cents": _("the total cost of the project"),
@@ -50,6 +54,8 @@ def _field_labels(call: Call) -> dict[str, str]:
 class _Describer:
     def __init__(self, call: Call, doc: dict[str, Any]) -> None:
         self.labels = _field_labels(call)
+        self.offer_labels = family_fields.offer_labels() if call.is_family else {}
+        self.family = call.is_family
         # score_<code> → the criterion's maximum points (the grid's fields, in hundredths of a point)
         self.grid: dict[str, int] = (
             {f"score_{code}": m for code, m in call.criteria.values_list("code", "max_points")} if call.pk else {}
@@ -58,10 +64,19 @@ class _Describer:
 
     def name(self, ref: Any) -> str:
         ref = str(ref)
-        for prefix in ("application.", "offer."):
-            if ref.startswith(prefix):
-                ref = ref[len(prefix) :]
+        if ref.startswith("offer."):
+            ref = ref[len("offer.") :]
+            return self.offer_labels.get(ref, ref)
+        ref = ref.removeprefix("application.")
         return self.labels.get(ref, ref)
+
+    def bounds(self, arg: dict[str, Any], unit: str = "") -> str:
+        parts = []
+        for key, text in (("min", _("at least %(value)s")), ("max", _("at most %(value)s")),
+                          ("under", _("under %(value)s"))):  # fmt: skip
+            if arg.get(key) is not None:
+                parts.append(text % {"value": f"{arg[key]}{unit}"})
+        return _(" and ").join(parts)
 
     def value(self, ref: Any, value: Any) -> str:
         if str(ref).endswith("_cents") and isinstance(value, int) and not isinstance(value, bool):
@@ -103,6 +118,18 @@ class _Describer:
                 "date": arg.get("reference_date", ""),
                 "range": _(" and ").join(parts),
             }
+        if kind == "age":
+            return _("the age from %(field)s on %(date)s is %(range)s") % {
+                "field": self.name(arg["field"]),
+                "date": arg.get("reference_date", ""),
+                "range": self.bounds(arg),
+            }
+        if kind == "count":
+            return _("the %(items)s%(where)s are %(range)s") % {
+                "items": self.name(arg.get("list", "")),
+                "where": self.where(arg),
+                "range": self.bounds(arg),
+            }
         if kind == "all":
             return _(" and ").join(self.predicate(p) for p in arg)
         if kind == "any":
@@ -110,6 +137,12 @@ class _Describer:
         if kind == "not":
             return _("it is not true that %(condition)s") % {"condition": self.predicate(arg)}
         return str(spec)
+
+    def where(self, arg: dict[str, Any]) -> str:
+        """`` for which <condition>`` of a ``count``/``per_item`` (empty: every item)."""
+        if "where" not in arg:
+            return ""
+        return _(" for which %(condition)s") % {"condition": self.predicate(arg["where"])}
 
     def criterion(self, c: dict[str, Any]) -> list[str]:
         label = c.get("label") or c.get("id", "")
@@ -142,6 +175,17 @@ class _Describer:
             if spec.get("max_units") is not None:
                 text += _(", up to %(n)s units") % {"n": spec["max_units"]}
             return [text + "."]
+        if "per_item" in c:
+            spec = c["per_item"]
+            text = _("%(label)s: %(points)s points for each of the %(items)s%(where)s") % {
+                "label": label,
+                "points": spec.get("points", 0),
+                "items": self.name(spec.get("list", "")),
+                "where": self.where(spec),
+            }
+            if spec.get("max_items") is not None:
+                text += _(", up to %(n)s units") % {"n": spec["max_items"]}
+            return [text + "."]
         if "bands" in c:
             spec = c["bands"]
             bands = []
@@ -168,6 +212,8 @@ class _Describer:
 
     def tie_breaker(self, t: Any) -> str:
         if t == "earlier_submission":
+            if self.family:
+                return _("the application submitted first comes first")
             return _("the proposal submitted first comes first")
         if isinstance(t, dict) and "lottery" in t:
             return _("a public draw (seed “%(seed)s”)") % {"seed": t["lottery"].get("seed", "")}
@@ -200,6 +246,9 @@ def describe(call: Call) -> PlainRules:
         out.points += d.criterion(criterion)
     out.tie_breakers = [_cap(d.tie_breaker(t)) + "." for t in doc.get("tie_breakers") or []]
     outcome = doc["outcome"]
+    if call.is_family:
+        out.outcome = _family_outcome(call, outcome, d)
+        return out
     out.outcome.append(
         _(
             "Proposals are funded down the ranking, each with the grant it requests, until the budget of %(budget)s ends."
@@ -217,3 +266,66 @@ def describe(call: Call) -> PlainRules:
         }.get(fit, str(fit))
     )
     return out
+
+
+def _family_outcome(call: Call, outcome: dict[str, Any], d: _Describer) -> list[str]:
+    """How a family call gives its vouchers or places, in sentences."""
+    terms = terms_of(call)
+    lines: list[str] = []
+    if outcome.get("mode") == "places":
+        offers = engine_offers(call)
+        lines.append(
+            _(
+                "Places are assigned down the ranking, each child to the first service of its family's preferences "
+                "that still has room: %(places)s places in %(offers)s services."
+            )
+            % {"places": sum(o.capacity for o in offers), "offers": len(offers)}
+        )
+        if outcome.get("siblings", "together") == "together":
+            lines.append(_("Siblings applying together are placed in the same service, or not at all."))
+        for rule in outcome.get("priorities") or []:
+            lines.append(
+                _("At each service, priority %(klass)s to whom %(condition)s (“%(label)s”).")
+                % {
+                    "klass": rule.get("class", 0),
+                    "condition": d.predicate(rule.get("when")),
+                    "label": rule.get("label"),
+                }
+            )
+        if outcome.get("reference_date"):
+            lines.append(
+                _("A child is placed only in a service whose ages it meets on %(date)s.")
+                % {"date": outcome["reference_date"]}
+            )
+        if terms is not None and terms.first_come_first_served:
+            lines.append(_("First come, first served: applications are ranked by the time they were submitted."))
+        return lines
+    if terms is not None and terms.amount_cents:
+        if terms.basis == VoucherBasis.PER_WEEK:
+            text = _("The voucher is %(amount)s for each week of care of each child applying") % {
+                "amount": euro(terms.amount_cents)
+            }
+            if terms.max_weeks:
+                text += _(", up to %(weeks)s weeks per child") % {"weeks": terms.max_weeks}
+            if terms.max_per_child_cents:
+                text += _(", at most %(amount)s per child") % {"amount": euro(terms.max_per_child_cents)}
+        else:
+            text = _("The voucher is %(amount)s for each child applying") % {"amount": euro(terms.amount_cents)}
+        if terms.max_per_household_cents:
+            text += _(", at most %(amount)s per application") % {"amount": euro(terms.max_per_household_cents)}
+        lines.append(text + ".")
+    if outcome.get("mode") == "first_come":
+        lines.append(
+            _(
+                "First come, first served: vouchers are granted in the order applications were submitted, until the budget of %(budget)s ends."
+            )
+            % {"budget": euro(outcome.get("budget_cents", 0))}
+        )
+    else:
+        lines.append(
+            _("Vouchers are granted down the ranking until the budget of %(budget)s ends.")
+            % {"budget": euro(outcome.get("budget_cents", 0))}
+        )
+    if outcome.get("max_grant_cents"):
+        lines.append(_("No voucher exceeds %(max)s.") % {"max": euro(outcome["max_grant_cents"])})
+    return lines

@@ -1,9 +1,9 @@
 """The programming cycle's registers, each declared once: pages, API and exports follow.
 
 Plans, calls, proposals, rankings and projects are in the menu; the records that hang off them
-(funding sources, budget lines, criteria, events, evaluators, a proposal's actions, partners and
-budget, scores, conflicts of interest, a project's partners, actions, reports and indicators,
-documents) are registers of their own, listed on their parent's page. Call events and rankings are
+(funding sources, budget lines, criteria, a family call's terms and offers, events, evaluators, a
+proposal's actions, partners and budget, scores, conflicts of interest, a project's partners, actions,
+reports and indicators, documents) are registers of their own, listed on their parent's page. Call events and rankings are
 read-only: the workflow in :mod:`concilia.programming.services` writes them.
 """
 
@@ -19,14 +19,21 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from concilia.core.api import read_only_viewset
+from concilia.core.display import object_fields
 from concilia.core.permissions import can, restrict
 from concilia.core.registry import MENU, Action, Register, Related, register
 from concilia.core.workflow_views import workflow_links
 from concilia.core.writers import ReadOnly
 from concilia.programming import filtersets, forms, models, tables
 from concilia.programming.api import serializers
-from concilia.programming.choices import CallStatus
-from concilia.programming.writers import ConflictWriter, ProposalPartWriter, ProposalWriter, ScoreWriter
+from concilia.programming.choices import CallKind, CallStatus
+from concilia.programming.writers import (
+    ConflictWriter,
+    FamilyCallPartWriter,
+    ProposalPartWriter,
+    ProposalWriter,
+    ScoreWriter,
+)
 
 
 def _part(model: Any, slug: str, **extra: Any) -> Register:
@@ -77,6 +84,34 @@ PROPOSAL_STEPS = [
 ]
 
 
+def _family_context(obj: models.Call, request: HttpRequest) -> dict[str, Any]:
+    """A family call's terms and offers, with the links its coordinators use while it is a draft."""
+    if not obj.is_family:
+        return {"family": None}
+    from concilia.programming.rules import terms_of
+
+    user = request.user
+    terms = terms_of(obj)
+    editable = can(user, "change", obj)  # a draft the user coordinates
+    family: dict[str, Any] = {
+        "terms": terms,
+        "terms_fields": object_fields(terms, FAMILY_TERMS_FIELDS[1:]) if terms is not None else [],
+        "terms_edit_url": reverse("programming:familycallterms_edit", args=[terms.pk]) if editable and terms else None,
+        "terms_add_url": _add("familycallterms", "call")(obj) if editable and terms is None else None,
+        "offers": None,
+    }
+    if obj.kind == CallKind.FAMILY_PLACES:
+        rows = restrict(obj.call_offers.select_related("call", "offer__service"), user, "view")
+        family.update(
+            places=True,
+            offers=tables.CallOfferTable(rows, prefix="o-", orderable=False, exclude=("call",)),
+            has_offers=rows.exists(),
+            offer_add_url=_add("calloffer", "call")(obj) if editable else None,
+            offers_list_url=reverse("programming:calloffer_list") + f"?call={obj.pk}",
+        )
+    return {"family": family}
+
+
 def _call_context(obj: models.Call, request: HttpRequest) -> dict[str, Any]:
     user = request.user
     # Proposals are never public: the table is there only for who may see some.
@@ -100,6 +135,7 @@ def _call_context(obj: models.Call, request: HttpRequest) -> dict[str, Any]:
         )
         if can(user, "keep", obj)
         else None,
+        **_family_context(obj, request),
     }
 
 
@@ -231,6 +267,26 @@ call_events = _part(
 )
 call_events.extra["viewset"] = read_only_viewset(call_events)
 criteria = _part(models.EvaluationCriterion, "criteri", select_related=("call",), api_slug="criteria")
+FAMILY_TERMS_FIELDS = (
+    "call", "first_come_first_served", "application_unit", "age_reference_date", "basis", "amount_cents", "max_weeks",
+    "max_per_child_cents", "max_per_household_cents", "service_kinds", "providers", "voucher_scheme",
+)  # fmt: skip
+family_terms = _part(
+    models.FamilyCallTerms,
+    "condizioni-famiglie",
+    select_related=("call", "voucher_scheme"),
+    prefetch_related=("providers",),
+    api_slug="family-terms",
+    writer=FamilyCallPartWriter(),
+    detail_fields=list(FAMILY_TERMS_FIELDS),
+)
+call_offers = _part(
+    models.CallOffer,
+    "offerte-bandi",
+    select_related=("call", "offer__service"),
+    api_slug="call-offers",
+    writer=FamilyCallPartWriter(),
+)
 
 
 def _evaluator_context(obj: models.Evaluator, request: HttpRequest) -> dict[str, Any]:

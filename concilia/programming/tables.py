@@ -84,6 +84,30 @@ class EvaluationCriterionTable(tables.Table):
         fields = ("order", "code", "label", "max_points", "call")
 
 
+class FamilyCallTermsTable(tables.Table):
+    call = tables.Column(linkify=True)
+    amount_cents = EuroColumn(verbose_name=_("amount"))
+    max_per_child_cents = EuroColumn(verbose_name=_("maximum per child"))
+    max_per_household_cents = EuroColumn(verbose_name=_("maximum per application"))
+    detail = detail_column("programming:familycallterms_detail")
+
+    class Meta:
+        model = models.FamilyCallTerms
+        fields = ("call", "basis", "amount_cents", "max_weeks", "max_per_child_cents", "max_per_household_cents",
+                  "application_unit", "first_come_first_served")  # fmt: skip
+
+
+class CallOfferTable(tables.Table):
+    offer = tables.Column(linkify=True)
+    service = tables.Column(accessor="offer__service", linkify=True, verbose_name=capfirst(_("service")))
+    call = tables.Column(linkify=True)
+    detail = detail_column("programming:calloffer_detail")
+
+    class Meta:
+        model = models.CallOffer
+        fields = ("offer", "service", "places", "call")
+
+
 class EvaluatorTable(tables.Table):
     call = tables.Column(linkify=True)
     detail = detail_column("programming:evaluator_detail")

@@ -241,10 +241,29 @@ class CallRulesPreviewView(WorkflowStep):
         if not can(request.user, "keep", self.object):
             raise PermissionDenied(_("Only the coordinators of the call's network may do this."))
 
+    family_intro = gettext_lazy(
+        "Paste a few sample applications: the engine ranks them with the call's rules, terms and budget (or "
+        "offers), as it will on the real ones. A family's children are written as “birth_date;disability;"
+        "applying;weeks” each, separated by “|”; the preferences are the offers' numbers, separated by “|”."
+    )
+
+    def context(self, form: forms.Form) -> dict[str, Any]:
+        ctx = super().context(form)
+        if self.object.is_family:
+            ctx["intro"] = self.family_intro
+        return ctx
+
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        from concilia.programming.choices import CallKind
         from concilia.programming.rules import fields_of
 
-        header = ["id", "submitted_at", "requested_cents", *fields_of(self.object)]
+        call = self.object
+        standard = ["id", "submitted_at"]
+        if call.kind == CallKind.FAMILY_PLACES:
+            standard += ["preferences", "group"]
+        elif not call.is_family:
+            standard.append("requested_cents")  # a voucher's amount comes from the call's terms
+        header = [*standard, *fields_of(call)]
         return render(
             request, self.template_name, self.context(self.form_class(initial={"applications": ",".join(header)}))
         )
@@ -257,8 +276,9 @@ class CallRulesPreviewView(WorkflowStep):
 
         from concilia.allocation import engine, explain
         from concilia.allocation.io import InputError, read_applications
-        from concilia.programming.rules import engine_call
+        from concilia.programming.rules import engine_call, engine_offers
 
+        services.family_call_check(self.object)  # a voucher's amount comes from the terms, places from the offers
         compiled = engine_call(self.object)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "samples.csv"
@@ -267,8 +287,9 @@ class CallRulesPreviewView(WorkflowStep):
                 applications = read_applications(path, compiled)
             except InputError as exc:
                 raise ValidationError([str(m) for m in exc.errors]) from exc
-        result = engine.rank(compiled, applications)
-        header, *records = explain.explanation_records(compiled, result, applications)
+        offers = engine_offers(self.object)
+        result = engine.rank(compiled, applications, offers)
+        header, *records = explain.explanation_records(compiled, result, applications, offers)
         lang = "it" if (translation.get_language() or "it").startswith("it") else "en"
         why = {r["id"]: explain.record_text(r, header)[lang] for r in records}
         self.result_context = {"rows": [{**row, "why": why[row["id"]]} for row in explain.ranking_rows(result)]}

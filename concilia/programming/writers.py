@@ -1,6 +1,6 @@
 """How the generic pages, the API's CRUD and imports write the programming cycle: through its services.
 
-Proposals, their parts, scores and conflict declarations have workflow rules (an open call of the
+Proposals, their parts, scores, conflict declarations and a family call's terms and offers have workflow rules (an open call of the
 alliance's network, a draft, the evaluator's own score under evaluation without a conflict…). Their
 registers declare these writers, so a generic form or ``POST /api/programming/scores/`` meets exactly
 the rule of the workflow pages and endpoints (``core/writers.py``).
@@ -63,6 +63,20 @@ class ProposalPartWriter(Writer):
 
     def delete(self, *, instance: Any, by: Any) -> None:
         services.proposal_item_remove(item=instance, by=by)
+
+
+class FamilyCallPartWriter(Writer):
+    """A family call's terms and offers change only while the call is a draft, by its coordinators, and never so
+    that its rules stop compiling (``family_part_save``, ``family_part_remove``)."""
+
+    def create(self, *, instance: Any, by: Any, m2m: M2M = None) -> Any:
+        return services.family_part_save(item=instance, by=by, m2m=m2m)
+
+    def update(self, *, instance: Any, by: Any, m2m: M2M = None) -> Any:
+        return services.family_part_save(item=instance, by=by, m2m=m2m)
+
+    def delete(self, *, instance: Any, by: Any) -> None:
+        services.family_part_remove(item=instance, by=by)
 
 
 class ScoreWriter(Writer):

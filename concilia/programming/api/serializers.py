@@ -14,6 +14,7 @@ from rest_framework import serializers
 from concilia.core.api import ObjectSerializer
 from concilia.programming import models
 from concilia.programming.choices import CallStatus
+from concilia.services.choices import ServiceKind
 
 
 class PlanSerializer(ObjectSerializer):
@@ -67,6 +68,29 @@ class EvaluationCriterionSerializer(ObjectSerializer):
     class Meta:
         model = models.EvaluationCriterion
         fields = ["id", "url", "call", "order", "code", "label", "max_points"]
+
+
+class FamilyCallTermsSerializer(ObjectSerializer):
+    service_kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=ServiceKind.choices), required=False, allow_empty=True
+    )
+
+    class Meta:
+        model = models.FamilyCallTerms
+        fields = [
+            "id", "url", "call", "first_come_first_served", "application_unit", "age_reference_date", "basis",
+            "amount_cents", "max_weeks", "max_per_child_cents", "max_per_household_cents", "service_kinds",
+            "providers", "voucher_scheme",
+        ]  # fmt: skip
+
+
+class CallOfferSerializer(ObjectSerializer):
+    offer_label = serializers.CharField(source="offer.__str__", read_only=True)
+    service = serializers.IntegerField(source="offer.service_id", read_only=True)
+
+    class Meta:
+        model = models.CallOffer
+        fields = ["id", "url", "call", "offer", "offer_label", "service", "places"]
 
 
 class EvaluatorSerializer(ObjectSerializer):

@@ -1,6 +1,6 @@
 """Writes of the programming cycle: every page, API endpoint, command and task goes through these.
 
-One module per workflow — :mod:`.calls`, :mod:`.proposals`, :mod:`.evaluation`, :mod:`.rankings`,
+One module per workflow — :mod:`.calls` (with :mod:`.family`: a family call's terms and offers), :mod:`.proposals`, :mod:`.evaluation`, :mod:`.rankings`,
 :mod:`.projects` — built on the toolkit of :mod:`concilia.core.workflow` (locks, state machine and
 event log, protocol numbers); reads are in :mod:`concilia.programming.selectors`. Everything is
 re-exported here, so callers write ``services.proposal_submit(...)``.
@@ -35,6 +35,7 @@ from concilia.programming.services.evaluation import (
     evaluator_assign,
     score_set,
 )
+from concilia.programming.services.family import family_call_check, family_part_remove, family_part_save
 from concilia.programming.services.projects import (
     expense_line_add,
     expense_line_decide,
@@ -74,6 +75,9 @@ __all__ = [
     "expense_line_decide",
     "expense_report_create",
     "expense_report_submit",
+    "family_call_check",
+    "family_part_remove",
+    "family_part_save",
     "project_close",
     "proposal_action_add",
     "proposal_budget_line_add",

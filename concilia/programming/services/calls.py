@@ -19,6 +19,7 @@ from concilia.programming.models import Call, CallEvent, Plan, ProtocolCounter
 from concilia.programming.rules import engine_call
 from concilia.programming.services.common import euro, require_coordinator
 from concilia.programming.services.evaluation import check_admissibility
+from concilia.programming.services.family import family_call_check
 
 CALL_WORKFLOW = StateMachine(
     choices=CallStatus,
@@ -42,7 +43,8 @@ def record_transition(*, call: Call, to: str, by: Any, note: str, now: dt.dateti
 def call_transition(*, call: Call, to: str, by: Any, note: str = "", now: dt.datetime | None = None) -> Call:
     """Move ``call`` to status ``to`` along an allowed transition, recorded with who, when and why.
 
-    Opening checks that the rules compile, that the call has not closed already and that the plan's
+    Opening checks that the rules compile, that the call has not closed already, that a family call has its
+    terms or offers (:func:`~concilia.programming.services.family.family_call_check`) and that the plan's
     residual covers the whole budget (which the call then reserves); closing is refused before
     ``closes_at``; entering evaluation runs the automatic admissibility check. The ranking statuses
     are reached by :func:`ranking_publish`, never directly.
@@ -63,6 +65,7 @@ def call_transition(*, call: Call, to: str, by: Any, note: str = "", now: dt.dat
         if to == CallStatus.OPEN:
             if now >= call.closes_at:
                 raise ValidationError(_("The call's closing time has passed: it cannot be opened."))
+            family_call_check(call)
             engine_call(call)  # ValidationError on "rules" when they do not compile
             if call.plan is not None:
                 residual = budget.plan_figures(call.plan).residual

@@ -20,7 +20,7 @@ from concilia.core import clock
 from concilia.core.registry import registers
 from concilia.core.testing import factories as f
 from concilia.programming import models
-from concilia.programming.choices import CallStatus, ProposalStatus, RankingStatus
+from concilia.programming.choices import CallKind, CallStatus, ProposalStatus, RankingStatus, VoucherBasis
 
 _n = itertools.count(1)
 
@@ -80,6 +80,26 @@ def call(w: Any, status: str = CallStatus.OPEN, network: Any = None, **kw: Any) 
         max_grant_cents=10_000_000,
         status=status,
         **kw,
+    )
+
+
+def family_call(w: Any, kind: str = CallKind.FAMILY_VOUCHERS, status: str = CallStatus.DRAFT, **kw: Any) -> models.Call:
+    """A family call (draft by default): vouchers, or places (``CallKind.FAMILY_PLACES``)."""
+    return call(w, status=status, kind=kind, **kw)
+
+
+def family_terms(w: Any, call_: models.Call | None = None, **kw: Any) -> models.FamilyCallTerms:
+    """Terms of a voucher call: 90 € a week of care of each child, up to 6 weeks."""
+    values: dict[str, Any] = {"basis": VoucherBasis.PER_WEEK, "amount_cents": 9_000, "max_weeks": 6, **kw}
+    return models.FamilyCallTerms.objects.create(call=call_ or family_call(w), **values)
+
+
+def call_offer(w: Any, call_: models.Call | None = None, offer: Any = None, places: int = 4) -> models.CallOffer:
+    """An offer of the catalogue (a new one by default) with ``places`` of it given to a place call."""
+    from concilia.services.tests.factories import OfferFactory
+
+    return models.CallOffer.objects.create(
+        call=call_ or family_call(w, CallKind.FAMILY_PLACES), offer=offer or OfferFactory(), places=places
     )
 
 

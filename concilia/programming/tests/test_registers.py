@@ -1,6 +1,7 @@
 """Every programming register gets the shared battery: pages, exports, API, permissions per role, query counts.
 
-Coordinators keep plans, calls (while draft) and projects of their network; leads keep their
+Coordinators keep plans, calls (while draft, with their criteria and a family call's terms and offers) and
+projects of their network; leads keep their
 alliances' draft proposals and their projects' reports and indicators; proposals, scores,
 evaluators, conflicts and expense reports are never public; call events and rankings are read-only.
 """
@@ -16,8 +17,9 @@ from concilia.core import clock
 from concilia.core.testing import battery
 from concilia.core.testing import factories as f
 from concilia.programming import registers
-from concilia.programming.choices import CallStatus, ProposalStatus
+from concilia.programming.choices import CallKind, CallStatus, ProposalStatus
 from concilia.programming.tests import register_factories as pf
+from concilia.services.tests import factories as sf
 
 pytestmark = pytest.mark.urls(pf.URLCONF)
 
@@ -137,6 +139,44 @@ SPECS = [
         },  # fmt: skip
         edit=("max_points", 25),
         marker=lambda o: o.label,
+        public=False,
+        can_change=COORDINATOR,
+        can_delete=COORDINATOR,
+        can_add=COORDINATOR,
+        creator="coordinator",
+    ),
+    battery.RegisterSpec(
+        # A draft voucher call's terms: only its coordinators see and change them (public once the call opens).
+        register=registers.family_terms,
+        new=lambda w: pf.family_terms(w),
+        create_data=lambda w: {
+            "call": pf.family_call(w),
+            "application_unit": "household",
+            "basis": "per_child",
+            "amount_cents": 25_000,
+            "max_per_household_cents": 50_000,
+            "service_kinds": ["centro_estivo", "post_scuola"],
+            "providers": [sf.ServiceFactory(provider=w.provider_org).provider],
+        },  # fmt: skip
+        edit=("max_weeks", 8),
+        marker=lambda o: o.call.title,
+        public=False,
+        can_change=COORDINATOR,
+        can_delete=COORDINATOR,
+        can_add=COORDINATOR,
+        creator="coordinator",
+    ),
+    battery.RegisterSpec(
+        # A draft place call's offer with the places it gives the call.
+        register=registers.call_offers,
+        new=lambda w: pf.call_offer(w),
+        create_data=lambda w: {
+            "call": pf.family_call(w, CallKind.FAMILY_PLACES),
+            "offer": sf.OfferFactory(capacity=30),
+            "places": 12,
+        },  # fmt: skip
+        edit=("places", 3),
+        marker=lambda o: o.call.title,
         public=False,
         can_change=COORDINATOR,
         can_delete=COORDINATOR,
