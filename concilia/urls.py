@@ -17,6 +17,9 @@ urlpatterns = [
     path("babysitter/", include("concilia.registry.urls")),
     path("sportelli/", include("concilia.helpdesk.urls")),
     path("aziende/", include("concilia.workplace.urls")),
+    path("cittadini/", include("concilia.citizens.urls")),
+    path("famiglia/", include("concilia.benefits.urls")),
+    path("controllo/", include("concilia.core.urls")),
     path("api/", include("concilia.core.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The console's start-up script is served as a file (?script), not inline: the CSP allows no inline script.
@@ -27,6 +30,14 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+if settings.OIDC_LOCAL_PROVIDER:  # the demo's and the tests' stand-in for SPID and CIE (never in production)
+    from concilia.citizens.idp import urls as idp_urls
+
+    _idp = settings.OIDC_LOCAL_PROVIDER_PATH.strip("/") + "/"
+    urlpatterns += [
+        path(_idp, include((idp_urls.provider_patterns, "oidc_provider"))),
+        path(_idp, include((idp_urls.urlpatterns, "citizens_idp"))),
+    ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 

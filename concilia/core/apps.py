@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         import concilia.celery  # noqa: F401  (binds @shared_task to the project's Celery app)
+        import concilia.core.registers  # noqa: F401  (the register of reads of sensitive data)
         import concilia.core.tables  # noqa: F401  (registers the date column before any table is defined)
         from concilia.core import privacy
 

@@ -104,3 +104,59 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"
+
+
+class SensitiveRead(models.Model):
+    """One read of special-category data (ISEE, disability, health) by someone other than the person it is about.
+
+    Written by :func:`concilia.core.audit.record_sensitive_read` whenever a page, an export or the API
+    shows such fields to a member of staff; never changed. The register of these reads is the answer
+    to "who looked at my data" (art. 15 GDPR) and the controller's check on its staff.
+    """
+
+    at = models.DateTimeField(_("at"), db_index=True)
+    user = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("read by"))
+    model = models.CharField(_("kind of record"), max_length=60)
+    object_id = models.PositiveBigIntegerField(_("record"))
+    subject = models.CharField(_("about"), max_length=160, help_text=_("Whose data: the record's name."))
+    fields = models.JSONField(_("fields read"), default=list)
+    where = models.CharField(_("where"), max_length=255, help_text=_("The page or endpoint that showed them."))
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("read of sensitive data")
+        verbose_name_plural = _("reads of sensitive data")
+        indexes = [models.Index(fields=["model", "object_id"], name="core_sensitiveread_record")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} → {self.subject}"
+
+    def get_absolute_url(self) -> str | None:
+        from concilia.core.registry import detail_url
+
+        return detail_url(self)
+
+
+class Notification(models.Model):
+    """A message to a person about a change in something of theirs, shown in their area and e-mailed.
+
+    Written only by :func:`concilia.core.notifications.notify`.
+    """
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="notifications", verbose_name=_("to")
+    )
+    at = models.DateTimeField(_("at"), db_index=True)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    link = models.CharField(_("link"), max_length=255, blank=True)
+    emailed = models.BooleanField(_("sent by e-mail"), default=False)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self) -> str:
+        return self.subject

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "concilia.registry",
     "concilia.helpdesk",
     "concilia.workplace",
+    "concilia.citizens",
+    "concilia.benefits",
     "concilia.portal",
 ]
 
@@ -181,6 +183,9 @@ STATICFILES_DIRS = [Path(_leaflet_spec.origin).parent / "static"] if _leaflet_sp
 WHITENOISE_USE_FINDERS = True  # serve app static files without collectstatic (embedded default)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(DATA_DIR / "media")))
+# Families' attachments (ISEE, certificates): outside MEDIA_ROOT and any web root, served only by the
+# application's own view to those allowed (concilia/benefits).
+CONCILIA_PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(DATA_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -214,6 +219,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=env.int("REMINDERS_HOUR", default=7), minute=0),
     },
     "apply-retention": {"task": "concilia.apply_retention", "schedule": crontab(hour=3, minute=30)},
+    # Closing day of the family calls whose deadline has passed (benefits/services/closing.py).
+    "close-due-calls": {"task": "concilia.close_due_calls", "schedule": crontab(minute="*/5")},
 }
 
 USE_SMTP = env.bool("USE_SMTP", default=False)
@@ -239,9 +246,69 @@ CONCILIA_RETENTION_DAYS = {
     "workplace_codes": env.int("RETENTION_SURVEY_CODES_DAYS", default=90),
     # login attempts and successful logins recorded by django-axes: after the attempt
     "login_attempts": env.int("RETENTION_LOGIN_DAYS", default=90),
+    # citizens' registrations whose e-mail address was never confirmed: after the registration
+    "citizen_unverified": env.int("RETENTION_UNVERIFIED_DAYS", default=7),
 }
 # Where links in e-mails sent outside a request (reminders) point.
 CONCILIA_SITE_URL = env.str("CONCILIA_SITE_URL", default="http://127.0.0.1:8000")
+
+# Citizens' accounts (concilia/citizens). Registration with an e-mail address: the link it sends works for
+# CITIZEN_VERIFICATION_HOURS. Login through OpenID Connect (USE_OIDC): SPID and CIE reach Concilia through an
+# OIDC broker (a regional identity gateway, or a SPID/CIE proxy that speaks OpenID Connect), which the
+# installation registers with as a client. The client's secret has no default: set it in the environment.
+# OIDC_LOCAL_PROVIDER mounts a local OpenID provider at /spid-cie-demo/ with example identities, for the demo
+# (`make run`) and the tests only: production.py refuses it.
+CITIZEN_VERIFICATION_HOURS = env.int("CITIZEN_VERIFICATION_HOURS", default=48)
+USE_OIDC = env.bool("USE_OIDC", default=False)
+OIDC_LOCAL_PROVIDER = env.bool("OIDC_LOCAL_PROVIDER", default=False)
+OIDC_LOCAL_PROVIDER_PATH = "/spid-cie-demo"
+if OIDC_LOCAL_PROVIDER:
+    INSTALLED_APPS += ["concilia.citizens.idp.apps.OIDCProviderConfig", "concilia.citizens.idp"]
+    # django-oidc-provider's settings: the issuer is SITE_URL + the path it is mounted at; who the identities
+    # are (subject, names, tax code) comes from concilia.citizens.idp; its own login page, not the site's.
+    SITE_URL = CONCILIA_SITE_URL
+    OIDC_LOGIN_URL = "citizens_idp:login"
+    OIDC_IDTOKEN_SUB_GENERATOR = "concilia.citizens.idp.provider.subject"
+    OIDC_USERINFO = "concilia.citizens.idp.provider.userinfo"
+    OIDC_EXTRA_SCOPE_CLAIMS = "concilia.citizens.idp.provider.SpidCieClaims"
+    OIDC_TEMPLATES = {"authorize": "citizens/idp/authorize.html", "error": "citizens/idp/error.html"}
+if USE_OIDC:
+    AUTHENTICATION_BACKENDS.append("concilia.citizens.backends.CitizenOIDCBackend")
+    # The client Concilia is at the provider (no default for the secret: dev.py and test.py set the demo's).
+    OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET")
+    # The provider. The local one's endpoints are paths on this same server (the back-channel requests go to
+    # the address the browser used); a real provider's are full https addresses, all required.
+    _local = {} if not OIDC_LOCAL_PROVIDER else {
+        "issuer": CONCILIA_SITE_URL + OIDC_LOCAL_PROVIDER_PATH,
+        "authorization": OIDC_LOCAL_PROVIDER_PATH + "/authorize/",
+        "token": OIDC_LOCAL_PROVIDER_PATH + "/token/",
+        "userinfo": OIDC_LOCAL_PROVIDER_PATH + "/userinfo/",
+        "jwks": OIDC_LOCAL_PROVIDER_PATH + "/jwks/",
+    }  # fmt: skip
+
+    def _oidc(name: str, key: str) -> str:
+        return env.str(name, default=_local[key]) if key in _local else env.str(name)
+
+    OIDC_OP_ISSUER = _oidc("OIDC_OP_ISSUER", "issuer")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = _oidc("OIDC_OP_AUTHORIZATION_ENDPOINT", "authorization")
+    OIDC_OP_TOKEN_ENDPOINT = _oidc("OIDC_OP_TOKEN_ENDPOINT", "token")
+    OIDC_OP_USER_ENDPOINT = _oidc("OIDC_OP_USER_ENDPOINT", "userinfo")
+    OIDC_OP_JWKS_ENDPOINT = _oidc("OIDC_OP_JWKS_ENDPOINT", "jwks")
+    OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+    OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid profile email")
+    OIDC_USE_PKCE = True
+    OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+    # Optional request parameters, e.g. the SPID level the broker must ask for ("https://www.spid.gov.it/SpidL2").
+    OIDC_AUTH_REQUEST_EXTRA_PARAMS = (
+        {"acr_values": env.str("OIDC_ACR_VALUES")} if env.str("OIDC_ACR_VALUES", "") else {}
+    )
+    OIDC_AUTHENTICATION_CALLBACK_URL = "citizens:oidc_callback"
+# The claim with the tax code SPID and CIE certify ("TINIT-" and 16 characters), and whether a first login of
+# a new identity with a tax code already certified for another identity joins that identity's account.
+OIDC_TAX_CODE_CLAIM = env.str("OIDC_TAX_CODE_CLAIM", default="https://attributes.eid.gov.it/fiscal_number")
+OIDC_LINK_BY_TAX_CODE = env.bool("OIDC_LINK_BY_TAX_CODE", default=True)
+OIDC_ID_TOKEN_LEEWAY_SECONDS = 60
 
 REST_FRAMEWORK = {
     # drf-spectacular's, plus the errors every endpoint answers and the anonymous reads (core/schema.py).

@@ -198,6 +198,10 @@ class Rule:
         return Outcome.NOT_FOUND
 
 
+#: The family whose household the ``own`` records are (the matrix's user without a role).
+_FAMILY = frozenset({PLAIN})
+
+
 def public(fixture: str | None = None, **kw: Any) -> Rule:
     """A route anybody may use (with the secret in its address, for a token route)."""
     return Rule(allow=EVERYONE, fixture=fixture, login_first=False, scoped=False, **kw)
@@ -265,6 +269,11 @@ ACCESS: dict[str, Access] = {
     "programming.evaluationcriterion": Access(
         view=roles(COORD), change=roles(COORD), delete=roles(COORD), add=roles(COORD)
     ),
+    # A draft family call's terms and offers: its coordinators alone see and change them.
+    "programming.familycallterms": Access(
+        view=roles(COORD), change=roles(COORD), delete=roles(COORD), add=roles(COORD)
+    ),
+    "programming.calloffer": Access(view=roles(COORD), change=roles(COORD), delete=roles(COORD), add=roles(COORD)),
     "programming.evaluator": Access(
         view=roles(EVAL, COORD), change=roles(COORD), delete=roles(COORD), add=roles(COORD)
     ),
@@ -293,6 +302,7 @@ ACCESS: dict[str, Access] = {
     "registry.babysitter": Access(view=roles(KEEPER, COORD), change=roles(KEEPER, COORD)),
     "registry.availability": _REGISTRY_PRIVATE,
     "registry.babysitterevent": Access(view=roles(KEEPER, COORD)),
+    "core.sensitiveread": Access(view=roles()),
     "registry.contactmessage": Access(view=roles(KEEPER, COORD)),
     # Help desks: an unpublished desk of the desk's organisation in the network, its cases and appointments.
     "helpdesk.desk": Access(view=roles(DESK, COORD), change=roles(DESK), delete=roles(DESK), add=roles(DESK)),
@@ -437,9 +447,102 @@ PAGES: dict[str, Rule] = {
     "workplace:survey_preview": Rule(allow=roles(HR, COORD), see=roles(HR, COORD), fixture="workplace.survey"),
     "workplace:survey_results": Rule(allow=roles(HR, COORD), see=roles(HR, COORD), fixture="workplace.survey:open"),
     # Personal links: the invited organisation's users and the survey's managers issue them.
+    # A family's own household (benefits): every signed-in person may open theirs (or create it; without one the
+    # forms send them to create it); a record of it only its family, nobody else, the admin included; the staff
+    # page (which records the read of sensitive data) the admin, and the family for its own.
+    "benefits:household": Rule(allow=SIGNED_IN, scoped=False),
+    **{
+        f"benefits:{name}": Rule(allow=SIGNED_IN, scoped=False)
+        for name in ("adult_add", "child_add", "dependant_add", "isee")
+    },
+    "benefits:consent_give": Rule(allow=SIGNED_IN, scoped=False, methods=("POST",)),
+    **{
+        f"benefits:{kind}_{view}": Rule(
+            allow=_FAMILY, see=_FAMILY, fixture=f"benefits.{kind}", allow_other=NOBODY, see_other=NOBODY
+        )
+        for kind in ("adult", "child", "dependant")
+        for view in ("edit", "delete")
+    },
+    "benefits:consent_withdraw": Rule(
+        allow=_FAMILY, see=_FAMILY, fixture="benefits.consent", allow_other=NOBODY, see_other=NOBODY, methods=("POST",)
+    ),
+    "benefits:calls": Rule(allow=SIGNED_IN, scoped=False, methods=("GET",)),
+    "benefits:call_start": exempt(
+        "an open family call's page: benefits/tests/test_apply_pages.py tries it as each kind of user"
+    ),
+    **{
+        f"benefits:application{suffix}": Rule(
+            allow=_FAMILY,
+            see=_FAMILY,
+            fixture="benefits.application",
+            allow_other=NOBODY,
+            see_other=NOBODY,
+            methods=methods,
+        )
+        for suffix, methods in (
+            ("", ("GET",)),
+            ("_submit", ("POST",)),
+            ("_withdraw", ("POST",)),
+            ("_receipt", ("GET",)),
+        )
+    },  # fmt: skip
+    # Rankings of family calls: the call's coordinators run closing day, ask for and approve publication, decide
+    # objections; a family's own place and the public list need a published ranking (benefits/tests cover them).
+    **{
+        f"benefits:{name}": Rule(allow=roles(COORD), see=roles(COORD), fixture="programming.call", methods=methods)
+        for name, methods in (
+            ("ranking_staff", ("GET",)),
+            ("closing_day", ("GET", "POST")),
+            ("final_ranking", ("POST",)),
+        )
+    },  # fmt: skip
+    **{
+        f"benefits:{name}": Rule(allow=roles(COORD), see=roles(COORD), fixture=fixture, methods=("POST",))
+        for name, fixture in (
+            ("ranking_request", "benefits.familyranking"),
+            ("ranking_approve", "benefits.familyranking"),
+            ("objection_decide", "benefits.objection"),
+        )
+    },  # fmt: skip
+    "benefits:application_ranking": exempt(
+        "a family's place in a published ranking: benefits/tests/test_closing_day.py tries another family and staff"
+    ),
+    "benefits:ranking_public": exempt("a published ranking, public: benefits/tests/test_closing_day.py reads it"),
+    "benefits:confirmations": Rule(allow=roles(HR), scoped=False, methods=("GET",)),
+    "benefits:confirmation_decide": Rule(
+        allow=roles(HR), see=roles(HR), fixture="benefits.employmentconfirmation", methods=("POST",)
+    ),
+    "benefits:application_step": exempt(
+        "a step of the wizard: benefits/tests/test_apply_pages.py tries another family"
+    ),
+    "benefits:attachment": exempt("an attachment: benefits/tests/test_apply_pages.py tries another family and staff"),
+    "benefits:staff_household": Rule(
+        allow=_FAMILY | {ADMIN},
+        see=_FAMILY | {ADMIN},
+        fixture="benefits.household",
+        allow_other=frozenset({ADMIN}),
+        see_other=frozenset({ADMIN}),
+    ),  # fmt: skip
     "workplace:invitation_codes": Rule(
         allow=roles(HR, COORD), see=roles(HR, COORD), fixture="workplace.invitation:token"
+    ),  # Citizens' accounts: registration and its e-mailed link (an invalid one here: its page says so), the login
+    # through SPID and CIE (the way back from the provider is driven with real codes in citizens/tests), the
+    # personal area (staff who open it are sent on to their work area).
+    "citizens:register": public(methods=("GET", "POST")),
+    "citizens:register_done": public(),
+    "citizens:verify": public(methods=("GET", "POST")),
+    "citizens:oidc_start": public(),
+    "citizens:oidc_callback": exempt(
+        "the provider's redirect back: citizens/tests drive it with real codes and states"
     ),
+    "citizens:area": Rule(allow=SIGNED_IN, scoped=False, methods=("GET",)),
+    # The local OpenID provider standing in for SPID and CIE (tests and demo only): its endpoints and login page.
+    "oidc_provider:authorize": public(methods=("GET", "POST")),
+    "oidc_provider:token": public(methods=("POST",)),
+    "oidc_provider:userinfo": exempt("answers 401 without a bearer token: citizens/tests call it with real ones"),
+    "oidc_provider:jwks": public(),
+    "oidc_provider:provider-info": public(),
+    "citizens_idp:login": public(methods=("GET", "POST")),
 }
 _BABYSITTER_STEP = Rule(allow=roles(KEEPER, COORD), see=roles(KEEPER, COORD), fixture="registry.babysitter")
 for _step in ("list_step", "reject", "suspend", "reinstate", "renew"):
@@ -723,6 +826,11 @@ ADMIN_PUBLIC = {
     "admin:axes_accessattempt_add": exempt("axes' logs cannot be added to (403 for everybody)"),
     "admin:axes_accesslog_add": exempt("axes' logs cannot be added to (403 for everybody)"),
     "admin:axes_accessfailurelog_add": exempt("axes' logs cannot be added to (403 for everybody)"),
+    # The local OpenID provider's codes and tokens are issued by its endpoints only (tests and demo).
+    "admin:oidc_provider_code_add": exempt("django-oidc-provider's codes are never added by hand (403 for everybody)"),
+    "admin:oidc_provider_token_add": exempt(
+        "django-oidc-provider's tokens are never added by hand (403 for everybody)"
+    ),
 }
 
 
@@ -823,6 +931,11 @@ def build_world() -> World:
     for side_name, s in sides.items():
         for key, obj in _records(s, side_name, by=users[ADMIN]).items():
             world.objects.setdefault(key, {})[side_name] = obj
+    for side_name, family in (("own", users[PLAIN]), ("other", f.UserFactory(username="famiglia-altrui"))):
+        for key, obj in _household_records(
+            family, world.obj("programming.call", side_name), sides[side_name].company
+        ).items():
+            world.objects.setdefault(key, {})[side_name] = obj
     from concilia.workplace.tests.factories import codes
 
     for side_name in sides:
@@ -831,6 +944,62 @@ def build_world() -> World:
     world.objects.update({k: {"own": v} for k, v in _reference_records().items()})
     assert UserModel.objects.filter(username="admin").count() == 1
     return world
+
+
+def _household_records(family: Any, call: Any, employer: Any) -> dict[str, Any]:
+    """A household of ``family`` with one record of each kind (``benefits``), and its application to ``call``."""
+    import datetime as dt
+
+    from stdnum.it import codicefiscale
+
+    from concilia.benefits import models as ben
+    from concilia.benefits import services as benefit_services
+    from concilia.core.models import SensitiveRead
+    from concilia.core.privacy_notices import CITIZEN_ACCOUNTS
+
+    household = benefit_services.household_save(owner=family, by=None)
+    born = dt.date(1984, 3, 2)
+    adult = benefit_services.member_save(
+        member=ben.Adult(household=household, first_name="Anna", last_name="Verdi", birth_date=born,
+                         tax_code="VRDNNA84C42D150" + codicefiscale.calc_check_digit("VRDNNA84C42D150"),
+                         employment="job_seeker"),
+        by=None,
+    )  # fmt: skip
+    child = benefit_services.member_save(
+        member=ben.Child(household=household, first_name="Ugo", last_name="Verdi", birth_date=dt.date(2021, 6, 1)),
+        by=None,
+    )
+    dependant = benefit_services.member_save(
+        member=ben.Dependant(household=household, first_name="Ada", last_name="Neri", birth_date=dt.date(1940, 1, 9)),
+        by=None,
+    )
+    consent = benefit_services.consent_give(household=household, notice=CITIZEN_ACCOUNTS, by=None)
+    from concilia.core import audit
+
+    audit.record_sensitive_read(user=family, objects=[child], where="/famiglia/")
+    application = ben.Application.objects.create(call=call, household=household)
+    now = clock.now()
+    snapshot = ben.RankingSnapshot.objects.create(
+        call=call, taken_at=now, document="", offers=[], applications=[], digest="0" * 64
+    )
+    ranking = ben.FamilyRanking.objects.create(
+        call=call, version=1, status="provisional", snapshot=snapshot, computed_at=now
+    )
+    objection = ben.Objection.objects.create(application=application, ranking=ranking, text="Errore", filed_at=now)
+    return {
+        "benefits.household": household,
+        "benefits.adult": adult,
+        "benefits.child": child,
+        "benefits.dependant": dependant,
+        "benefits.consent": consent,
+        "benefits.application": application,
+        "benefits.familyranking": ranking,
+        "benefits.objection": objection,
+        "benefits.employmentconfirmation": ben.EmploymentConfirmation.objects.create(
+            application=application, adult=adult, employer=employer
+        ),
+        "core.sensitiveread": SensitiveRead.objects.get(object_id=child.pk, model="benefits.child"),
+    }
 
 
 def _reference_records() -> dict[str, Any]:
@@ -920,6 +1089,8 @@ def _records(s: Side, name: str, *, by: Any) -> dict[str, Any]:
                 call=draft_call, from_status=CallStatus.DRAFT, to_status=CallStatus.DRAFT, at=clock.now()
             ),
             "programming.evaluationcriterion": pf.criterion(w, draft_call),
+            "programming.familycallterms": pf.family_terms(w),
+            "programming.calloffer": pf.call_offer(w, offer=out["services.offer"]),
             "programming.evaluator": evaluator,
             "programming.proposal": draft,
             "programming.proposal:submitted": submitted,

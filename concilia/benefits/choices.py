@@ -1,0 +1,47 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AdultRole(models.TextChoices):
+    PARENT = "parent", _("Parent or guardian")
+    OTHER = "other", _("Other adult")
+
+
+class Employment(models.TextChoices):
+    EMPLOYEE = "employee", _("Employee")
+    SELF_EMPLOYED = "self_employed", _("Self-employed")
+    JOB_SEEKER = "job_seeker", _("Looking for work")
+    STUDENT = "student", _("Student")
+    RETIRED = "retired", _("Retired")
+    OTHER = "other", _("Other")
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class AttachmentKind(models.TextChoices):
+    ISEE = "isee", _("ISEE certificate")
+    DISABILITY = "disability", _("Disability certificate")
+    EMPLOYMENT = "employment", _("Employment declaration")
+    OTHER = "other", _("Other document")
+
+
+class ConfirmationStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the employer")
+    CONFIRMED = "confirmed", _("Confirmed by the employer")
+    REFUSED = "refused", _("Not confirmed by the employer")
+
+
+class ObjectionStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a decision")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")

@@ -1,0 +1,178 @@
+"""Rankings of family calls: the public list (protocol numbers only), each family's own explanation, objections,
+and the staff's steps (closing day with its progress, asking for publication, approving, deciding objections)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from concilia.allocation.explain import record_text
+from concilia.benefits import services
+from concilia.benefits.apply_views import visible_applications
+from concilia.benefits.models import ClosingRun, FamilyRanking, Objection
+from concilia.core.permissions import is_coordinator
+from concilia.core.workflow_views import WorkflowStep
+from concilia.programming.models import Call
+
+
+def ranking_public(request: HttpRequest, pk: int) -> HttpResponse:
+    """A published ranking as everybody may read it: protocol numbers, positions, points, outcomes."""
+    ranking = get_object_or_404(FamilyRanking.objects.select_related("call").filter(published_at__isnull=False), pk=pk)
+    return render(request, "benefits/ranking_public.html", {"ranking": ranking, "entries": ranking.entries})
+
+
+@login_required
+def application_ranking(request: HttpRequest, pk: int) -> HttpResponse:
+    """The family's own place in the last published ranking: points by criterion, position, cut-off and why."""
+    application = get_object_or_404(visible_applications(request.user), pk=pk)
+    ranking = (
+        application.call.family_rankings.filter(published_at__isnull=False, explanations__application=application)
+        .order_by("-version")
+        .first()
+    )
+    if ranking is None:
+        raise Http404(_("No ranking of this application is published yet."))
+    record = ranking.explanations.get(application=application).record
+    language = "it" if (translation.get_language() or "it").startswith("it") else "en"
+    lines = record_text(record, ranking.header)[language]
+    objections = application.objections.filter(ranking=ranking)
+    can_object = (
+        ranking.status == "provisional"
+        and ranking.objections_until is not None
+        and application.household.owner_id == request.user.pk
+    )
+    if request.method == "POST":
+        try:
+            services.objection_file(application=application, text=request.POST.get("text", ""), by=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            for message in getattr(exc, "messages", [str(exc)]):
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Objection filed: you will be told the decision here and by e-mail."))
+            return HttpResponseRedirect(reverse("benefits:application_ranking", args=[application.pk]))
+    return render(
+        request,
+        "benefits/application_ranking.html",
+        {"application": application, "ranking": ranking, "record": record, "lines": lines,
+         "objections": objections, "can_object": can_object},
+    )  # fmt: skip
+
+
+class ClosingDayView(WorkflowStep):
+    """A coordinator runs closing day now (the scheduled job does the same at the deadline)."""
+
+    model = Call
+    title = gettext_lazy("Closing day: rank the applications")
+    intro = gettext_lazy(
+        "The call is closed, every submitted application is frozen as it stands and ranked by the call's rules; "
+        "each family's explanation is stored. The ranking is published only when a second person approves it."
+    )
+    button = gettext_lazy("Close and rank")
+
+    def load(self, request: HttpRequest, pk: int) -> None:
+        self.object = get_object_or_404(Call, pk=pk)
+        if not is_coordinator(self.object.network_id, request.user):
+            raise Http404
+
+    def perform(self, form: forms.Form) -> str:
+        ranking = services.closing_day(call=self.object, by=self.request.user)
+        return _("Ranking version %(version)s computed: ask for its publication.") % {"version": ranking.version}
+
+    def success_url(self) -> str:
+        return reverse("benefits:ranking_staff", args=[self.object.pk])
+
+
+@login_required
+def ranking_staff(request: HttpRequest, pk: int) -> HttpResponse:
+    """The call's rankings for its coordinators: closing-day progress, versions, publication, objections."""
+    call = get_object_or_404(Call, pk=pk)
+    if not is_coordinator(call.network_id, request.user):
+        raise Http404
+    return render(
+        request,
+        "benefits/ranking_staff.html",
+        {
+            "call": call,
+            "run": ClosingRun.objects.filter(call=call).first(),
+            "rankings": call.family_rankings.order_by("-version"),
+            "objections": Objection.objects.filter(ranking__call=call).select_related("application", "ranking"),
+        },
+    )
+
+
+def _staff_ranking(request: HttpRequest, pk: int) -> FamilyRanking:
+    ranking = get_object_or_404(FamilyRanking.objects.select_related("call"), pk=pk)
+    if not is_coordinator(ranking.call.network_id, request.user):
+        raise Http404
+    return ranking
+
+
+@login_required
+def ranking_request(request: HttpRequest, pk: int) -> HttpResponse:
+    ranking = _staff_ranking(request, pk)
+    if request.method == "POST":
+        try:
+            services.ranking_request(ranking=ranking, by=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("Publication asked: a second coordinator approves it."))
+    return HttpResponseRedirect(reverse("benefits:ranking_staff", args=[ranking.call_id]))
+
+
+@login_required
+def ranking_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    ranking = _staff_ranking(request, pk)
+    if request.method == "POST":
+        try:
+            services.ranking_approve(ranking=ranking, by=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("Ranking published: every family has been told."))
+    return HttpResponseRedirect(reverse("benefits:ranking_staff", args=[ranking.call_id]))
+
+
+@login_required
+def objection_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    objection = get_object_or_404(Objection.objects.select_related("ranking__call"), pk=pk)
+    if not is_coordinator(objection.ranking.call.network_id, request.user):
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.objection_decide(
+                objection=objection,
+                accepted=request.POST.get("accepted") == "1",
+                reason=request.POST.get("reason", ""),
+                by=request.user,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("Decision recorded."))
+    return HttpResponseRedirect(reverse("benefits:ranking_staff", args=[objection.ranking.call_id]))
+
+
+@login_required
+def final_ranking(request: HttpRequest, pk: int) -> HttpResponse:
+    call = get_object_or_404(Call, pk=pk)
+    if not is_coordinator(call.network_id, request.user):
+        raise Http404
+    if request.method == "POST":
+        try:
+            ranking = services.final_ranking(call=call, by=request.user, reason=request.POST.get("reason", ""))
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(
+                request, _("Final ranking computed (version %(v)s): ask for its publication.") % {"v": ranking.version}
+            )
+    return HttpResponseRedirect(reverse("benefits:ranking_staff", args=[call.pk]))

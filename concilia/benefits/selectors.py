@@ -1,0 +1,46 @@
+"""Reads of households: the family's own, and staff reads that record what sensitive data they showed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from concilia.benefits.models import Adult, Child, Consent, Dependant, Household, Isee
+from concilia.core.audit import record_sensitive_read
+from concilia.core.permissions import restrict
+
+
+def _full(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related("owner", "municipality").prefetch_related(
+        Prefetch("adults", queryset=Adult.objects.select_related("employer")),
+        Prefetch("children", queryset=Child.objects.select_related("school")),
+        Prefetch("dependants", queryset=Dependant.objects.all()),
+        Prefetch("consents", queryset=Consent.objects.all()),
+    )
+
+
+def household_of(user: Any) -> Household | None:
+    """The account's own household, with its people (``None`` until the family creates it)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return _full(Household.objects.filter(owner=user)).first()
+
+
+def isee_of(household: Household) -> Isee | None:
+    return Isee.objects.filter(household=household).first()
+
+
+def household_for_staff(*, pk: int, user: Any, where: str) -> Household:
+    """A household a member of staff may see, with its sensitive records; the read is recorded.
+
+    ``Household.DoesNotExist`` when the user may not see it (the page answers 404).
+    """
+    household = _full(restrict(Household.objects.all(), user, "view")).get(pk=pk)
+    if household.owner_id != user.pk:
+        shown: list[Any] = [*household.children.all(), *household.dependants.all()]
+        isee = isee_of(household)
+        if isee is not None:
+            shown.append(isee)
+        record_sensitive_read(user=user, objects=shown, where=where)
+    return household

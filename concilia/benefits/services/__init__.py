@@ -1,0 +1,64 @@
+"""Writes of the families' side: the household (:mod:`.household`) and applications (:mod:`.applications`).
+
+Everything is re-exported here: callers write ``services.application_submit(...)``.
+"""
+
+from __future__ import annotations
+
+from concilia.benefits.services.applications import (
+    application_declare,
+    application_set_children,
+    application_set_preferences,
+    application_start,
+    application_submit,
+    application_withdraw,
+    attachment_add,
+    eligibility_problems,
+    employment_decide,
+    may_file_for,
+)
+from concilia.benefits.services.closing import (
+    close_due_calls,
+    closing_day,
+    final_ranking,
+    objection_decide,
+    objection_file,
+    ranking_approve,
+    ranking_request,
+    recompute,
+)
+from concilia.benefits.services.household import (
+    consent_give,
+    consent_withdraw,
+    household_save,
+    isee_save,
+    member_remove,
+    member_save,
+)
+
+__all__ = [
+    "close_due_calls",
+    "closing_day",
+    "final_ranking",
+    "objection_decide",
+    "objection_file",
+    "ranking_approve",
+    "ranking_request",
+    "recompute",
+    "application_declare",
+    "application_set_children",
+    "application_set_preferences",
+    "application_start",
+    "application_submit",
+    "application_withdraw",
+    "attachment_add",
+    "consent_give",
+    "consent_withdraw",
+    "eligibility_problems",
+    "employment_decide",
+    "household_save",
+    "isee_save",
+    "may_file_for",
+    "member_remove",
+    "member_save",
+]

@@ -1,0 +1,121 @@
+"""The done-when flow on a phone in headless Chromium: a family adds its household, applies to a voucher call,
+sees its place and the reasons after closing day, and objects. Screenshots go to ``artifacts/family-*.png``;
+each page is checked with axe (WCAG 2.1 AA).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from stdnum.it import codicefiscale
+
+from concilia.accounts.choices import Role
+from concilia.benefits import services
+from concilia.benefits.models import Application
+from concilia.benefits.tests.test_applications import voucher_call
+from concilia.conftest import ARTIFACTS
+from concilia.core.testing import factories as f
+from concilia.core.testing.axe import assert_accessible
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "password-di-prova"
+PHONE = {"width": 390, "height": 844}
+
+
+def shot(page: Any, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"family-{name}.png"), full_page=True)
+
+
+def test_a_family_applies_from_a_phone_and_reads_its_ranking(browser_page: Any, live_server: Any, world: Any) -> None:
+    page, base = browser_page, live_server.url
+    page.set_viewport_size(PHONE)
+    call = voucher_call(world)
+    mother = f.UserFactory(username="giulia.famiglia", first_name="Giulia", last_name="Bassi")
+    mother.set_password(PASSWORD)
+    mother.save()
+
+    page.goto(f"{base}/accesso/?next=/famiglia/")
+    page.locator('[name="username"]').fill("giulia.famiglia")
+    page.locator('[name="password"]').fill(PASSWORD)
+    page.locator("form [type=submit]").last.click()
+    page.wait_for_url("**/famiglia/")
+    assert_accessible(page)
+    page.locator('[name="address"]').fill("Via Roma 1")
+    page.get_by_role("button", name="Crea il tuo nucleo familiare").click()
+    page.wait_for_url("**/famiglia/")
+
+    for first, code, hours in (("Giulia", "BSSGLI85M41F205", "30"), ("Paolo", "RSSPLA84A01F205", "38")):
+        page.get_by_role("link", name="Aggiungi un adulto").click()
+        page.locator('[name="first_name"]').fill(first)
+        page.locator('[name="last_name"]').fill("Bassi")
+        page.locator('[name="tax_code"]').fill(code + codicefiscale.calc_check_digit(code))
+        page.locator('[name="birth_date"]').fill("1985-08-01")
+        page.locator('[name="employment"]').select_option("self_employed")
+        page.locator('[name="weekly_hours"]').fill(hours)
+        if first == "Giulia":
+            assert_accessible(page)
+            shot(page, "1-adult")
+        page.get_by_role("button", name="Salva").click()
+        page.wait_for_url("**/famiglia/")
+    page.get_by_role("link", name="Aggiungi un figlio").click()
+    page.locator('[name="first_name"]').fill("Bea")
+    page.locator('[name="last_name"]').fill("Bassi")
+    page.locator('[name="birth_date"]').fill("2018-04-02")
+    page.get_by_role("button", name="Salva").click()
+    page.wait_for_url("**/famiglia/")
+    assert page.locator("[data-adult]").count() == 2 and page.locator("[data-child]").count() == 1
+    shot(page, "2-household")
+
+    page.goto(f"{base}/famiglia/bandi/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Leggi e fai domanda").click()
+    assert_accessible(page)
+    shot(page, "3-call")
+    page.get_by_role("button", name="Inizia la domanda").click()
+    page.wait_for_url("**/famiglia/domande/*/")
+    application = Application.objects.get(household__owner=mother)
+    page.goto(f"{base}/famiglia/domande/{application.pk}/passo/children/")
+    page.locator("input[name^=child_]").fill("4")
+    assert_accessible(page)
+    shot(page, "4-weeks")
+    page.get_by_role("button", name="Salva e continua").click()
+    page.wait_for_url("**/passo/declarations/")
+    for code in ("truthful", "checks", "notice"):  # Bootstrap Italia's checkbox: its label takes the click
+        page.locator(f"label[for=id_declare_{code}]").click()
+        assert page.locator(f"#id_declare_{code}").is_checked()
+    assert_accessible(page)
+    shot(page, "5-declarations")
+    page.get_by_role("button", name="Salva e continua").click()
+    page.wait_for_url(f"**/famiglia/domande/{application.pk}/")
+    assert page.locator("[data-eligible]").is_visible()
+    page.get_by_role("button", name="Invia la domanda").click()
+    page.wait_for_url(f"**/famiglia/domande/{application.pk}/")
+    application.refresh_from_db()
+    assert page.locator("[data-protocol]").inner_text() == application.protocol
+    assert_accessible(page)
+    shot(page, "6-submitted")
+
+    # Closing day (as if the deadline had passed), and two coordinators publish the provisional ranking.
+    after = call.closes_at + dt.timedelta(minutes=1)
+    ranking = services.closing_day(call=call, now=after)
+    second = f.user_with_role(Role.NETWORK_COORDINATOR, username="seconda", network=world.network)
+    services.ranking_request(ranking=ranking, by=world.coordinator, now=after)
+    services.ranking_approve(ranking=ranking, by=second, now=after)
+
+    page.goto(f"{base}/famiglia/domande/{application.pk}/graduatoria/")
+    assert page.locator("[data-rank]").inner_text() == "1"
+    assert page.locator("[data-explanation] li").count() >= 1
+    assert_accessible(page)
+    shot(page, "7-ranking")
+    page.locator("#objection-text").fill("Le settimane richieste sono 6: allego la ricevuta del centro estivo.")
+    page.get_by_role("button", name="Presenta il ricorso").click()
+    page.wait_for_url("**/graduatoria/")
+    assert page.locator("[data-objection=pending]").is_visible()
+    shot(page, "8-objection")
+    page.goto(f"{base}/famiglia/graduatorie/{ranking.pk}/")
+    assert application.protocol in page.locator("[data-ranking]").inner_text()
+    assert "Bassi" not in page.locator("[data-ranking]").inner_text()  # protocol numbers, not names
+    assert_accessible(page)
+    shot(page, "9-public-ranking")
