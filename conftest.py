@@ -61,18 +61,23 @@ def pytest_report_header(config: Any) -> str:
 _TRAVELLER = pytest.StashKey[Any]()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def territory_loaded(django_db_setup: None, django_db_blocker: Any) -> None:
     """The whole Italian territory (``concilia load_territory``), loaded once per test session.
 
     The rows are committed in the test database, so every later test sees them; tests still roll
-    back their own changes (``db``). A ``transaction=True`` test flushes the database, after which the
-    territory is gone for the rest of the session — request this fixture only from ``db`` tests.
+    back their own changes (``db``). A ``transaction=True`` test flushes the database: the tests that
+    flush run last (below), but a worker that has run one may still steal a module's tests from the
+    other (``--dist worksteal``), so each module checks that the territory is there and loads it again
+    if a flush took it (a query when it is there; the load only after a flush).
     """
     from django.core.management import call_command
 
+    from concilia.territory.models import Municipality
+
     with django_db_blocker.unblock():
-        call_command("load_territory", stdout=io.StringIO())
+        if not Municipality.objects.exists():
+            call_command("load_territory", stdout=io.StringIO())
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:

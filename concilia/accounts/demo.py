@@ -43,6 +43,32 @@ ACCOUNTS: list[tuple[str, str, str, list[tuple[Role, str | None, str | None]]]] 
         [(Role.ALLIANCE_LEAD, None, "Esempio – Azienda pubblica di servizi alla persona del Casalasco")],
     ),
     ("valutatore", "Valutatore", "Esempio", []),
+    # Issue 16. The family calls of the demo (benefits/demo.py) belong to the Milan ATS network: publishing
+    # a ranking takes two people, one who asks and one who approves. Examples, like the calls.
+    (
+        "coordinatore.milano",
+        "Coordinatore",
+        "ATS Milano",
+        [
+            (
+                Role.NETWORK_COORDINATOR,
+                "Rete territoriale per la conciliazione dell'ATS della Città Metropolitana di Milano",
+                None,
+            )
+        ],
+    ),
+    (
+        "coordinatrice.milano",
+        "Coordinatrice",
+        "ATS Milano",
+        [
+            (
+                Role.NETWORK_COORDINATOR,
+                "Rete territoriale per la conciliazione dell'ATS della Città Metropolitana di Milano",
+                None,
+            )
+        ],
+    ),
     # Issue 6. The seeds say the Cremona network's plan left a provincial babysitter registry and a
     # network of family–work help desks still active (seeds/003) but not who keeps them today: the
     # keepers below are examples. Coop Lombardia is a Net & Co partner company (seeds/001).

@@ -13,6 +13,8 @@ only the family and the staff who need them read them, and each staff read is re
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
@@ -606,6 +608,17 @@ class FamilyRanking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call} · v{self.version} ({self.get_status_display()})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A published ranking is never changed: a correction is a new version."""
+        if self.pk is not None and FamilyRanking.objects.filter(pk=self.pk, published_at__isnull=False).exists():
+            raise ValidationError(_("A published ranking cannot be changed: publish a new version with its reason."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if FamilyRanking.objects.filter(pk=self.pk, published_at__isnull=False).exists():
+            raise ValidationError(_("A published ranking cannot be deleted."))
+        return super().delete(*args, **kwargs)
 
 
 class Explanation(models.Model):

@@ -82,8 +82,7 @@ def load(*, path: Path = DATA_FILE, **_: Any) -> ServicesResult:
             )
             periods[period.name] = period
             keep_periods.append(period.pk)
-        service.offers.all().delete()
-        service.periods.exclude(pk__in=keep_periods).delete()
+        service.periods.exclude(pk__in=keep_periods).exclude(offers__isnull=False).delete()
         service.opening_hours.all().delete()
         for day, opens, closes in parse_weekly_hours(s.get("hours", "")):
             models.OpeningHours.objects.create(service=service, weekday=day, opens=opens, closes=closes)
@@ -97,18 +96,26 @@ def load(*, path: Path = DATA_FILE, **_: Any) -> ServicesResult:
                 isee_min_cents=f.get("isee_min_cents"),
                 isee_max_cents=f.get("isee_max_cents"),
             )
+        # Offers keep their rows (calls for families and their applications point at them): updated in place,
+        # and only those the data no longer lists removed.
+        keep_offers = []
         for o in s.get("offers", []):
-            models.Offer.objects.create(
+            offer, _c = models.Offer.objects.update_or_create(
                 service=service,
                 period=periods.get(o.get("period", "")),
                 label=o.get("label", ""),
-                days=o["days"],
-                start_time=_time(o["start"]),
-                end_time=_time(o["end"]),
-                min_age_months=lo,
-                max_age_months=hi,
-                capacity=o["capacity"],
-                price_cents=o.get("price_cents", 0),
-                price_unit=o.get("unit", "month"),
+                defaults={
+                    "days": o["days"],
+                    "start_time": _time(o["start"]),
+                    "end_time": _time(o["end"]),
+                    "min_age_months": lo,
+                    "max_age_months": hi,
+                    "capacity": o["capacity"],
+                    "price_cents": o.get("price_cents", 0),
+                    "price_unit": o.get("unit", "month"),
+                },
             )
+            keep_offers.append(offer.pk)
+        service.offers.exclude(pk__in=keep_offers).delete()
+        service.periods.exclude(pk__in=keep_periods).delete()
     return ServicesResult(created, updated)

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from django.core.management.base import BaseCommand, CommandParser
 
 from concilia.accounts import demo as accounts_demo
+from concilia.benefits import demo as benefits_demo
 from concilia.citizens import demo as citizens_demo
 from concilia.helpdesk import demo as helpdesk_demo
 from concilia.network import demo as network_demo
@@ -36,6 +37,7 @@ LOADERS: list[Loader] = [
     helpdesk_demo.load,
     workplace_demo.load,
     citizens_demo.load,
+    benefits_demo.load,
 ]
 
 
@@ -48,6 +50,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
+        if force:  # the example families refer to the catalogue's offers and the plans: they go first, and come back
+            self.stdout.write(str(benefits_demo.unload()))
         for loader in LOADERS:
             result = loader(force=force)
             self.stdout.write(str(result))

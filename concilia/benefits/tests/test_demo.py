@@ -1,0 +1,69 @@
+"""The demo's families: an open voucher call, a nursery place call ranked and published by two people, example
+households only, and a demo family that sees its place and the reasons."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import partial
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import translation
+
+from concilia.accounts import demo as accounts_demo
+from concilia.benefits import demo
+from concilia.benefits.models import Application, FamilyRanking, Household
+from concilia.core import clock
+from concilia.core.testing.demo import demo_loaded
+from concilia.network import demo as network_demo
+from concilia.programming import demo as programming_demo
+from concilia.programming.choices import CallStatus
+from concilia.programming.models import Call
+from concilia.services import demo as services_demo
+
+
+@pytest.fixture(scope="module")
+def loaded(territory_loaded: None, django_db_blocker: Any) -> Iterator[demo.BenefitsResult]:
+    with demo_loaded(
+        django_db_blocker,
+        partial(network_demo.load, force=True),
+        accounts_demo.load,
+        partial(services_demo.load, force=True),
+        partial(programming_demo.load, force=True),
+        demo.load,
+    ) as result:
+        yield result
+
+
+@pytest.fixture
+def data(loaded: demo.BenefitsResult, db: None) -> demo.BenefitsResult:
+    return loaded
+
+
+def test_an_open_voucher_call_and_a_published_nursery_ranking(data: demo.BenefitsResult) -> None:
+    assert 180 <= data.households <= 220 and data.applications > 100
+    voucher = Call.objects.get(code=demo.VOUCHER_CODE)
+    assert voucher.status == CallStatus.OPEN and voucher.opens_at <= clock.now() < voucher.closes_at
+    places = Call.objects.get(code=demo.PLACES_CODE)
+    assert places.status == CallStatus.PROVISIONAL_RANKING
+    ranking = FamilyRanking.objects.get(call=places)
+    assert ranking.published_at is not None and ranking.requested_by != ranking.approved_by
+    assert {e["outcome"] for e in ranking.entries} == {"placed", "waiting"}
+    assert all(c.is_example for c in (voucher, places))
+    assert not Household.objects.filter(is_example=False).exists()  # every household is an example
+    assert demo.load().skipped  # a second load finds them
+
+
+def test_the_demo_family_sees_its_place_and_why(data: demo.BenefitsResult) -> None:
+    application = Application.objects.get(household__owner__username=demo.FAMILY)
+    client = Client()
+    assert (
+        client.post("/accesso/", {"username": demo.FAMILY, "password": accounts_demo.DEMO_PASSWORD}).status_code == 302
+    )
+    with translation.override("it"):
+        page = client.get(f"/famiglia/domande/{application.pk}/graduatoria/")
+        area = client.get("/cittadini/area-personale/").content.decode()
+    assert page.status_code == 200 and "data-explanation" in page.content.decode()
+    assert application.protocol in area  # its application, listed in its area
+    assert "Voucher centri estivi – esempio" in client.get("/famiglia/bandi/").content.decode()
