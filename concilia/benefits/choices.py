@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from concilia.programming.choices import ProposalStatus
+
 
 class AdultRole(models.TextChoices):
     PARENT = "parent", _("Parent or guardian")
@@ -16,10 +18,9 @@ class Employment(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class ApplicationStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+# A family's application lives as an alliance's proposal does (draft, submitted, withdrawn): one set of choices
+# (one enum in the API schema).
+ApplicationStatus = ProposalStatus
 
 
 class AttachmentKind(models.TextChoices):

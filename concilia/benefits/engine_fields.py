@@ -107,7 +107,7 @@ def snapshot(application: Application, *, on: dt.date) -> dict[str, Any]:
     fields = application_fields(application, on=on)
     return {
         "fields": {name: _to_json(value) for name, value in fields.items()},
-        "preferences": [str(p.offer_id) for p in application.preferences.order_by("rank")],
+        "preferences": [str(p.offer_id) for p in sorted(application.preferences.all(), key=lambda p: p.rank)],
         "group": f"household-{application.household_id}" if application.child_id is not None else None,
     }
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from concilia.allocation.explain import record_text
 from concilia.benefits import services
 from concilia.benefits.apply_views import visible_applications
-from concilia.benefits.models import ClosingRun, FamilyRanking, Objection
+from concilia.benefits.models import ClosingRun, Explanation, FamilyRanking, Objection
 from concilia.core.permissions import is_coordinator
 from concilia.core.workflow_views import WorkflowStep
 from concilia.programming.models import Call
@@ -33,14 +33,18 @@ def ranking_public(request: HttpRequest, pk: int) -> HttpResponse:
 def application_ranking(request: HttpRequest, pk: int) -> HttpResponse:
     """The family's own place in the last published ranking: points by criterion, position, cut-off and why."""
     application = get_object_or_404(visible_applications(request.user), pk=pk)
-    ranking = (
-        application.call.family_rankings.filter(published_at__isnull=False, explanations__application=application)
-        .order_by("-version")
+    explanation = (
+        Explanation.objects.filter(
+            application=application, ranking__call=application.call_id, ranking__published_at__isnull=False
+        )
+        .select_related("ranking")
+        .defer("ranking__entries", "ranking__result")  # the whole list and the engine's result: not read here
+        .order_by("-ranking__version")
         .first()
     )
-    if ranking is None:
+    if explanation is None:
         raise Http404(_("No ranking of this application is published yet."))
-    record = ranking.explanations.get(application=application).record
+    ranking, record = explanation.ranking, explanation.record
     language = "it" if (translation.get_language() or "it").startswith("it") else "en"
     lines = record_text(record, ranking.header)[language]
     objections = application.objections.filter(ranking=ranking)

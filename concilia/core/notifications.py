@@ -3,16 +3,19 @@
 :func:`notify` records a :class:`~concilia.core.models.Notification` in the caller's transaction and
 sends the e-mail once that transaction commits (so a refused change sends nothing). The e-mail goes
 through Django's backend: the console in development, SMTP in production (``EMAIL_*`` settings).
+:func:`notify_many` does the same for many people at once (a published ranking tells every family):
+the messages are inserted together and the e-mails go through one connection to the mail server.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 
 from concilia.core import clock
@@ -20,28 +23,90 @@ from concilia.core.models import Notification
 
 log = logging.getLogger(__name__)
 
+BATCH = 1000  # messages per insert, and notifications marked e-mailed per update
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message to ``user``; ``attachments`` are (name, content, type)."""
+
+    user: Any
+    subject: str
+    body: str
+    link: str = ""
+    attachments: tuple[tuple[str, bytes, str], ...] = ()
+
 
 def notify(
     *, user: Any, subject: str, body: str, link: str = "", attachments: Iterable[tuple[str, bytes, str]] = ()
 ) -> Notification:
     """Record a message for ``user`` and e-mail it (with ``attachments``: name, content, type) on commit."""
-    notification = Notification.objects.create(user=user, at=clock.now(), subject=subject[:200], body=body, link=link)
-    files = list(attachments)
-    address = getattr(user, "email", "")
+    return notify_many([Message(user=user, subject=subject, body=body, link=link, attachments=tuple(attachments))])[0]
 
-    def send() -> None:
-        if not address:
-            return
-        url = f"{settings.CONCILIA_SITE_URL.rstrip('/')}{link}" if link else ""
-        message = EmailMessage(subject=subject, body=f"{body}\n\n{url}".strip() + "\n", to=[address])
-        for name, content, mimetype in files:
-            message.attach(name, content, mimetype)
+
+def notify_many(messages: Iterable[Message]) -> list[Notification]:
+    """Record every message (one insert per :data:`BATCH`) and e-mail them, through one connection, on commit."""
+    items = list(messages)
+    notifications = Notification.objects.bulk_create(
+        [Notification(user=m.user, at=clock.now(), subject=m.subject[:200], body=m.body, link=m.link) for m in items],
+        batch_size=BATCH,
+    )
+    outgoing = [
+        (notification.pk, m, address)
+        for notification, m in zip(notifications, items, strict=True)
+        if (address := getattr(m.user, "email", ""))
+    ]
+    if outgoing:
+        transaction.on_commit(lambda: _send(outgoing))
+    return notifications
+
+
+def _email(message: Message, address: str) -> EmailMessage:
+    url = f"{settings.CONCILIA_SITE_URL.rstrip('/')}{message.link}" if message.link else ""
+    email = EmailMessage(subject=message.subject, body=f"{message.body}\n\n{url}".strip() + "\n", to=[address])
+    for name, content, mimetype in message.attachments:
+        email.attach(name, content, mimetype)
+    return email
+
+
+def _close(connection: Any) -> None:
+    if connection is not None:
         try:
-            message.send()
-        except OSError:  # the message stays in the area; the mail server's failure is logged, not the family's
-            log.exception("notification %s not e-mailed", notification.pk)
-            return
-        Notification.objects.filter(pk=notification.pk).update(emailed=True)
+            connection.close()
+        except OSError:
+            log.warning("the connection to the mail server did not close cleanly", exc_info=True)
 
-    transaction.on_commit(send)
-    return notification
+
+def _send(outgoing: Sequence[tuple[int, Message, str]]) -> None:
+    """E-mail each message through one connection; mark those sent. A failure is logged, not the family's.
+
+    A message refused on a connection that already carried others is tried once more on a new one (the
+    server may limit the messages per connection, or have dropped an idle one).
+    """
+    sent: list[int] = []
+    connection: Any = None
+    carried = 0  # messages sent through the open connection
+    try:
+        for pk, message, address in outgoing:
+            email = _email(message, address)
+            while True:
+                try:
+                    if connection is None:
+                        connection, carried = get_connection(), 0
+                        connection.open()
+                    connection.send_messages([email])
+                except OSError:  # the message stays in the area; the mail server's failure is logged
+                    retry = carried > 0
+                    _close(connection)
+                    connection = None
+                    if retry:
+                        continue
+                    log.exception("notification %s not e-mailed", pk)
+                    break
+                carried += 1
+                sent.append(pk)
+                break
+    finally:
+        _close(connection)
+        for start in range(0, len(sent), BATCH):
+            Notification.objects.filter(pk__in=sent[start : start + BATCH]).update(emailed=True)

@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import JSONField, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -135,6 +136,15 @@ def _public_entries(result: Result) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+def _json(value: Any) -> Value:
+    """A JSON value to insert as it is: an expression, so that ``bulk_create`` writes ``VALUES`` rows.
+
+    Otherwise Django inserts a batch on PostgreSQL as ``UNNEST`` of one ``jsonb[]`` array, whose text form
+    psycopg escapes quote by quote in Python: 5 of the 14 seconds of closing day with 20,000 explanations.
+    """
+    return Value(value, output_field=JSONField())
+
+
 def _compute(
     *, snapshot: RankingSnapshot, status: str, by: Any, reason: str, now: dt.datetime, run: ClosingRun | None
 ) -> FamilyRanking:
@@ -160,7 +170,7 @@ def _compute(
     for start in range(0, len(per_application), CHUNK):
         chunk = per_application[start : start + CHUNK]
         Explanation.objects.bulk_create(
-            [Explanation(ranking=ranking, application_id=ids[r["id"]], record=r) for r in chunk]
+            [Explanation(ranking=ranking, application_id=ids[r["id"]], record=_json(r)) for r in chunk]
         )
         if run is not None:
             ClosingRun.objects.filter(pk=run.pk).update(done=start + len(chunk))
@@ -259,24 +269,39 @@ def ranking_approve(*, ranking: FamilyRanking, by: Any, now: dt.datetime | None 
 
 
 def _tell_families(ranking: FamilyRanking) -> None:
+    """A message (and an e-mail) to every family in the ranking, in the order of the explanations."""
     from django.urls import reverse
 
-    from concilia.core.notifications import notify
+    from concilia.core.notifications import Message, notify_many
 
-    final = ranking.status == RankingStatus.FINAL
-    for explanation in ranking.explanations.select_related("application__household__owner", "application__call"):
-        application = explanation.application
-        values = {"call": application.call.title, "protocol": application.protocol}
-        notify(
-            user=application.household.owner,
-            subject=(_("Final ranking of “%(call)s”") if final else _("Provisional ranking of “%(call)s”")) % values,
-            body=_(
-                "The ranking of “%(call)s” is published. In your area you find the position of your application "
-                "%(protocol)s, its points and why."
+    call = ranking.call
+    subject = (
+        _("Final ranking of “%(call)s”")
+        if ranking.status == RankingStatus.FINAL
+        else _("Provisional ranking of “%(call)s”")
+    )
+    body = _(
+        "The ranking of “%(call)s” is published. In your area you find the position of your application "
+        "%(protocol)s, its points and why."
+    )
+    messages = []
+    applications = (
+        Application.objects.filter(explanations__ranking=ranking)
+        .select_related("household__owner")
+        .order_by("explanations__pk")
+    )
+    for application in applications:
+        application.call = call  # the ranking's applications are its call's: no join per family
+        values = {"call": call.title, "protocol": application.protocol}
+        messages.append(
+            Message(
+                user=application.household.owner,
+                subject=subject % values,
+                body=body % values,
+                link=reverse("benefits:application_ranking", args=[application.pk]),
             )
-            % values,  # fmt: skip
-            link=reverse("benefits:application_ranking", args=[application.pk]),
         )
+    notify_many(messages)
 
 
 # -- objections and the final ranking ----------------------------------------------------------
