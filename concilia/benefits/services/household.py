@@ -8,7 +8,7 @@ the record's history with its author.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,6 +22,7 @@ from concilia.core.services import object_delete, object_save
 from concilia.core.workflow import relock
 
 Member = Adult | Child | Dependant
+M = TypeVar("M", Adult, Child, Dependant)
 
 
 def _require_owner(household: Household, by: Any) -> None:
@@ -40,7 +41,7 @@ def household_save(*, owner: Any, by: Any, municipality: Any = None, address: st
         return object_save(instance=household, by=by)
 
 
-def member_save(*, member: Member, by: Any) -> Member:
+def member_save(*, member: M, by: Any) -> M:
     """Add or change an adult, a child or an elderly dependant of the household."""
     household = Household.objects.get(pk=member.household_id)
     _require_owner(household, by)
