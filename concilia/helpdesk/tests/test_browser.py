@@ -72,8 +72,8 @@ def test_book_then_log_the_case(browser_page: Any, live_server: Any, world: Any,
     day = appointment.starts_at.astimezone(hf.ROME).date().isoformat()
     agenda = f"/sportelli/appuntamenti/?desk={desk.pk}&day={day}"
     page.goto(f"{base}/accesso/?next=/sportelli/")
-    page.get_by_label("Nome utente").fill("operatore.sportello")
-    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("#id_username").fill("operatore.sportello")
+    page.locator("#id_password").fill(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{base}/sportelli/")
     page.goto(base + agenda)

@@ -49,8 +49,8 @@ def test_keyboard_login_and_edit_alliance(browser_page: Any, live_server: Any, w
     world.lead.save()
     page = browser_page
     page.goto(live_server.url + f"/accesso/?next=/rete/alleanze/{world.alliance.pk}/modifica/")
-    page.get_by_label("Nome utente").fill("capofila")
-    page.get_by_label("Password").fill("password-capofila")
+    page.locator("#id_username").fill("capofila")
+    page.locator("#id_password").fill("password-capofila")
     page.keyboard.press("Enter")
     page.wait_for_url("**/modifica/")
     page.locator("#id_ended_on").fill("2010-01-01")  # before formation: refused

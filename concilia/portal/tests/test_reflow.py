@@ -48,8 +48,8 @@ def test_the_pages_of_a_role_reflow_on_a_phone(site_page: Any, read_only_site: R
     page, base = site_page, read_only_site.url
     user = read_only_site.world.users()[role]
     page.goto(f"{base}/accesso/")
-    page.get_by_label("Nome utente").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("#id_username").fill(user.username)
+    page.locator("#id_password").fill(PASSWORD)
     with page.expect_navigation():
         page.keyboard.press("Enter")
     page.set_viewport_size(PHONE)

@@ -23,8 +23,8 @@ PASSWORD = "password-di-prova"
 def login(page: Any, base: str, user: Any, next_url: str) -> None:
     page.context.clear_cookies()
     page.goto(f"{base}/accesso/?next={next_url}")
-    page.get_by_label("Nome utente").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("#id_username").fill(user.username)
+    page.locator("#id_password").fill(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url(f"**{next_url}")
 

@@ -76,8 +76,8 @@ def test_enrol_verify_find_and_write(browser_page: Any, live_server: Any) -> Non
 
     # The operator verifies and lists her.
     page.goto(f"{base}/accesso/?next=/babysitter/iscritti/{b.pk}/")
-    page.get_by_label("Nome utente").fill(rw.operator.username)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("#id_username").fill(rw.operator.username)
+    page.locator("#id_password").fill(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/babysitter/iscritti/{b.pk}/")
     shot(page, "3-operator")

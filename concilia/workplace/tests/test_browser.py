@@ -38,8 +38,8 @@ def test_five_people_answer_then_hr_sees_the_charts(browser_page: Any, live_serv
     # the HR generates 5 personal links and downloads them
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{base}/accesso/?next=/aziende/inviti/{invitation.pk}/")
-    page.get_by_label("Nome utente").fill("hr.coop")
-    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("#id_username").fill("hr.coop")
+    page.locator("#id_password").fill(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/aziende/inviti/{invitation.pk}/")
     page.locator(f'main a[href$="/inviti/{invitation.pk}/link-personali/"]').click()
@@ -82,8 +82,8 @@ def test_five_people_answer_then_hr_sees_the_charts(browser_page: Any, live_serv
 
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{base}/accesso/?next=/aziende/inviti/{invitation.pk}/")
-    page.get_by_label("Nome utente").fill("hr.coop")
-    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("#id_username").fill("hr.coop")
+    page.locator("#id_password").fill(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/aziende/inviti/{invitation.pk}/")
     assert invitation.token in page.locator("#answer-link").input_value()
