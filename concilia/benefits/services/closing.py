@@ -348,7 +348,31 @@ def objection_decide(
         objection.status = ObjectionStatus.ACCEPTED if accepted else ObjectionStatus.REJECTED
         objection.corrections = dict(corrections or {}) if accepted else {}
         objection.decision_reason, objection.decided_by, objection.decided_at = reason, by, now or clock.now()
-        return object_save(instance=objection, by=by, reason=reason)
+        object_save(instance=objection, by=by, reason=reason)
+        _tell_objection(objection)
+        return objection
+
+
+def _tell_objection(objection: Objection) -> None:
+    """The family hears the decision on its objection, with the reason, in its area and by e-mail."""
+    from django.urls import reverse
+
+    from concilia.core.notifications import notify
+
+    application = objection.application
+    values = {"protocol": application.protocol, "reason": objection.decision_reason}
+    accepted = objection.status == ObjectionStatus.ACCEPTED
+    notify(
+        user=application.household.owner,
+        subject=(_("Objection accepted: %(protocol)s") if accepted else _("Objection rejected: %(protocol)s")) % values,
+        body=(
+            _("Your objection to the ranking has been accepted: %(reason)s. The final ranking takes it into account.")
+            if accepted
+            else _("Your objection to the ranking has been rejected: %(reason)s.")
+        )
+        % values,
+        link=reverse("benefits:application_ranking", args=[application.pk]),
+    )
 
 
 def final_ranking(*, call: Call, by: Any, reason: str = "", now: dt.datetime | None = None) -> FamilyRanking:

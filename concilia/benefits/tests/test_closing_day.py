@@ -117,10 +117,13 @@ def test_objections_then_the_final_ranking_from_a_corrected_snapshot(world: Any)
         services.final_ranking(call=call, by=world.coordinator, now=end)  # an objection is undecided
     with pytest.raises(ValidationError):
         services.objection_decide(objection=objection, accepted=True, reason="", by=world.coordinator)
-    services.objection_decide(
-        objection=objection, accepted=True, reason="Settimane documentate", by=world.coordinator,
-        corrections={"weeks_requested": 6},
-    )  # fmt: skip
+    with translation.override("it"):  # the family is told in Italian
+        services.objection_decide(
+            objection=objection, accepted=True, reason="Settimane documentate", by=world.coordinator,
+            corrections={"weeks_requested": 6},
+        )  # fmt: skip
+    told = Notification.objects.get(user=first.household.owner, subject__contains="Ricorso accolto")
+    assert "Settimane documentate" in told.body
     final = services.final_ranking(call=call, by=world.coordinator, now=end)
     assert final.version == 2 and final.status == "final" and final.published_at is None
     corrected = next(r for r in final.snapshot.applications if r["application"] == first.pk)
