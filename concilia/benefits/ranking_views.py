@@ -4,6 +4,7 @@ and the staff's steps (closing day with its progress, asking for publication, ap
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from concilia.allocation.explain import record_text
-from concilia.benefits import services
+from concilia.benefits import services, tasks
 from concilia.benefits.apply_views import visible_applications
 from concilia.benefits.models import ClosingRun, Explanation, FamilyRanking, Objection
 from concilia.core.permissions import is_coordinator
@@ -87,6 +88,12 @@ class ClosingDayView(WorkflowStep):
             raise Http404
 
     def perform(self, form: forms.Form) -> str:
+        if settings.USE_CELERY:  # a worker runs it; the rankings page shows its progress until it is done
+            from concilia.benefits.services.closing import _require_coordinator
+
+            _require_coordinator(self.object, self.request.user)
+            tasks.close_call.delay(self.object.pk, self.request.user.pk)
+            return _("Closing day has started: the progress is shown below.")
         ranking = services.closing_day(call=self.object, by=self.request.user)
         return _("Ranking version %(version)s computed: ask for its publication.") % {"version": ranking.version}
 

@@ -11,3 +11,14 @@ def close_due_calls() -> int:
     from concilia.benefits.services import close_due_calls as close
 
     return close()
+
+
+@shared_task(name="concilia.close_call")
+def close_call(call_id: int, user_id: int | None = None) -> int:
+    """Closing day of one call, asked by a coordinator (a worker runs it; the page shows its progress)."""
+    from concilia.accounts.models import User
+    from concilia.benefits.services import closing_day
+    from concilia.programming.models import Call
+
+    by = User.objects.get(pk=user_id) if user_id is not None else None
+    return closing_day(call=Call.objects.get(pk=call_id), by=by).pk

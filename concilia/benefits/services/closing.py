@@ -145,12 +145,12 @@ def _json(value: Any) -> Value:
     return Value(value, output_field=JSONField())
 
 
-def _compute(
-    *, snapshot: RankingSnapshot, status: str, by: Any, reason: str, now: dt.datetime, run: ClosingRun | None
-) -> FamilyRanking:
+def _create_ranking(
+    *, snapshot: RankingSnapshot, status: str, by: Any, reason: str, now: dt.datetime
+) -> tuple[FamilyRanking, list[dict[str, Any]]]:
+    """The ranking of ``snapshot`` (its public list, header and result) and the explanation records to store."""
     call = snapshot.call
     result, records = recompute(snapshot)
-    header, per_application = records[0], records[1:]
     previous = call.family_rankings.order_by("-version").first()
     ranking = FamilyRanking.objects.create(
         call=call,
@@ -160,27 +160,53 @@ def _compute(
         computed_at=now,
         computed_by=by if by is not None else None,
         reason=reason,
-        header=header,
+        header=records[0],
         entries=_public_entries(result),
         result=ranking_data(result),
     )
-    ids = {row["protocol"]: row["application"] for row in snapshot.applications}
+    return ranking, records[1:]
+
+
+def _store_explanations(ranking: FamilyRanking, records: list[dict[str, Any]], run: ClosingRun | None) -> None:
+    """Store every family's explanation, :data:`CHUNK` at a time, each chunk committed with the run's progress
+    (outside a transaction, the progress bar moves while closing day works); those stored already are kept."""
+    ids = {row["protocol"]: row["application"] for row in ranking.snapshot.applications}
+    stored = set(ranking.explanations.values_list("application_id", flat=True))
+    missing = [r for r in records if ids[r["id"]] not in stored]
     if run is not None:
-        ClosingRun.objects.filter(pk=run.pk).update(total=len(per_application))
-    for start in range(0, len(per_application), CHUNK):
-        chunk = per_application[start : start + CHUNK]
-        Explanation.objects.bulk_create(
-            [Explanation(ranking=ranking, application_id=ids[r["id"]], record=_json(r)) for r in chunk]
-        )
-        if run is not None:
-            ClosingRun.objects.filter(pk=run.pk).update(done=start + len(chunk))
+        ClosingRun.objects.filter(pk=run.pk).update(total=len(records), done=len(records) - len(missing))
+    for start in range(0, len(missing), CHUNK):
+        chunk = missing[start : start + CHUNK]
+        with transaction.atomic():
+            Explanation.objects.bulk_create(
+                [Explanation(ranking=ranking, application_id=ids[r["id"]], record=_json(r)) for r in chunk]
+            )
+            if run is not None:
+                ClosingRun.objects.filter(pk=run.pk).update(done=len(records) - len(missing) + start + len(chunk))
+
+
+def _compute(
+    *, snapshot: RankingSnapshot, status: str, by: Any, reason: str, now: dt.datetime, run: ClosingRun | None
+) -> FamilyRanking:
+    ranking, records = _create_ranking(snapshot=snapshot, status=status, by=by, reason=reason, now=now)
+    _store_explanations(ranking, records, run)
     return ranking
+
+
+def closing_finished(call: Call) -> bool:
+    """Whether closing day has stored every explanation of the call's provisional ranking."""
+    return ClosingRun.objects.filter(call=call, status=RunStatus.DONE).exists()
 
 
 def closing_day(
     *, call: Call, by: Any = None, now: dt.datetime | None = None, on_run: Callable[[ClosingRun], None] | None = None
 ) -> FamilyRanking:
-    """Close the call at its deadline, freeze the applications, compute the provisional ranking (unpublished)."""
+    """Close the call at its deadline, freeze the applications, compute the provisional ranking (unpublished).
+
+    The call is closed, the snapshot taken and the ranking stored in one transaction; the explanations follow
+    in chunks, each committed with the progress of the :class:`ClosingRun`. Run again after a failure, it
+    resumes: the same snapshot gives the same records, and those stored already are kept.
+    """
     now = now or clock.now()
     if by is not None:
         _require_coordinator(call, by)
@@ -201,10 +227,17 @@ def closing_day(
                 record_transition(call=call, to=CallStatus.CLOSED, by=by, note=_("Closing day"), now=now)
             if call.status == CallStatus.CLOSED:
                 record_transition(call=call, to=CallStatus.EVALUATION, by=by, note=_("Closing day"), now=now)
-            if call.status != CallStatus.EVALUATION or call.family_rankings.exists():
+            ranking = call.family_rankings.order_by("version").first()
+            if call.status != CallStatus.EVALUATION or (ranking is not None and closing_finished(call)):
                 raise ValidationError(_("This call has been ranked already."))
-            snapshot = take_snapshot(call, now=now)
-            ranking = _compute(snapshot=snapshot, status=RankingStatus.PROVISIONAL, by=by, reason="", now=now, run=run)
+            if ranking is None:
+                snapshot = take_snapshot(call, now=now)
+                ranking, records = _create_ranking(
+                    snapshot=snapshot, status=RankingStatus.PROVISIONAL, by=by, reason="", now=now
+                )
+            else:  # an earlier run stopped while storing the explanations: resume it
+                records = recompute(ranking.snapshot)[1][1:]
+        _store_explanations(ranking, records, run)
     except Exception as exc:
         ClosingRun.objects.filter(pk=run.pk).update(
             status=RunStatus.FAILED, finished_at=clock.now(), message=" ".join(getattr(exc, "messages", [str(exc)]))
@@ -234,6 +267,8 @@ def ranking_request(*, ranking: FamilyRanking, by: Any, now: dt.datetime | None 
         ranking = relock(ranking)
         if ranking.published_at is not None:
             raise ValidationError(_("This ranking is already published."))
+        if ranking.status == RankingStatus.PROVISIONAL and not closing_finished(ranking.call):
+            raise ValidationError(_("Closing day is still storing the families' explanations: wait for it to finish."))
         ranking.requested_by, ranking.requested_at = by, now or clock.now()
         ranking.save(update_fields=["requested_by", "requested_at"])
     return ranking

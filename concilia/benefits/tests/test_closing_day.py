@@ -156,3 +156,50 @@ def test_the_command_and_the_task_close_the_calls_past_their_deadline(world: Any
     call_command("close_calls", stdout=out)
     assert out.getvalue().strip() == "2 call(s) closed and ranked"
     assert close_due_calls() == 0  # nothing left to close
+
+
+def test_closing_day_resumes_after_a_failure_and_nothing_is_published_half_done(
+    world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from concilia.benefits.services import closing
+
+    call, _apps = submitted_call(world)
+    after = call.closes_at + dt.timedelta(minutes=1)
+    monkeypatch.setattr(closing, "CHUNK", 1)
+    real = Explanation.objects.bulk_create
+    calls = {"n": 0}
+
+    def failing(rows: Any, *args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("the database went away")
+        return real(rows, *args, **kwargs)
+
+    monkeypatch.setattr(Explanation.objects, "bulk_create", failing)
+    with pytest.raises(RuntimeError):
+        services.closing_day(call=call, now=after)
+    run = ClosingRun.objects.get(call=call)
+    assert (run.status, run.done, run.total) == ("failed", 1, 2)  # the first chunk was committed, with its progress
+    ranking = FamilyRanking.objects.get(call=call)
+    with pytest.raises(ValidationError):
+        services.ranking_request(ranking=ranking, by=world.coordinator)  # not with half the explanations
+    resumed = services.closing_day(call=call, now=after)
+    assert resumed == ranking and ranking.explanations.count() == 2
+    assert ClosingRun.objects.filter(call=call, status="done").count() == 1
+    services.ranking_request(ranking=ranking, by=world.coordinator)
+
+
+@pytest.mark.parametrize("use_celery", [False, True])
+def test_a_coordinator_runs_closing_day_from_the_page(world: Any, time_machine: Any, use_celery: bool) -> None:
+    from django.test import override_settings
+
+    call, _apps = submitted_call(world, families=2)
+    time_machine.move_to(call.closes_at + dt.timedelta(minutes=1), tick=False)
+    coordinator = Client()
+    coordinator.force_login(world.coordinator)
+    with override_settings(USE_CELERY=use_celery):  # with Celery the task is queued (run eagerly by the tests)
+        response = coordinator.post(f"/famiglia/bandi/{call.pk}/chiusura/")
+    assert response.status_code == 302 and response["Location"] == f"/famiglia/bandi/{call.pk}/graduatorie/"
+    page = coordinator.get(response["Location"]).content.decode()
+    assert 'data-progress="100"' in page and "data-family-ranking" in page
+    assert FamilyRanking.objects.get(call=call).explanations.count() == 1  # the second family stayed a draft
