@@ -291,6 +291,9 @@ class Application(BaseModel):
     per child (or per household) and call: a database constraint, so a double click makes one record.
     """
 
+    #: What a submitted version declares about the household (its ``data``) includes ISEE and disability.
+    sensitive_fields = ("versions",)
+
     call = models.ForeignKey(
         "programming.Call", on_delete=models.PROTECT, related_name="family_applications", verbose_name=_("call")
     )

@@ -18,9 +18,11 @@ from django.utils.translation import gettext_lazy
 from concilia.allocation.explain import record_text
 from concilia.benefits import services, tasks
 from concilia.benefits.apply_views import visible_applications
-from concilia.benefits.models import ClosingRun, Explanation, FamilyRanking, Objection
+from concilia.benefits.models import Application, ClosingRun, Explanation, FamilyRanking, Objection
+from concilia.core.audit import record_sensitive_read
 from concilia.core.permissions import is_coordinator
 from concilia.core.workflow_views import WorkflowStep
+from concilia.programming import family_fields
 from concilia.programming.models import Call
 
 
@@ -187,3 +189,38 @@ def final_ranking(request: HttpRequest, pk: int) -> HttpResponse:
                 request, _("Final ranking computed (version %(v)s): ask for its publication.") % {"v": ranking.version}
             )
     return HttpResponseRedirect(reverse("benefits:ranking_staff", args=[call.pk]))
+
+
+@login_required
+def call_applications(request: HttpRequest, pk: int) -> HttpResponse:
+    """A call's applications for its coordinators: protocol, status, when, who filed (no household data here)."""
+    call = get_object_or_404(Call, pk=pk)
+    if not is_coordinator(call.network_id, request.user):
+        raise Http404
+    rows = (
+        Application.objects.filter(call=call)
+        .exclude(status="draft")
+        .select_related("call", "child")
+        .order_by("protocol_number")
+    )
+    return render(request, "benefits/call_applications.html", {"call": call, "rows": rows})
+
+
+@login_required
+def application_staff(request: HttpRequest, pk: int) -> HttpResponse:
+    """One submitted application as its call's coordinators read it: what was declared, version by version.
+
+    The declared data include ISEE and disability: the read is recorded (``core.SensitiveRead``).
+    """
+    application = get_object_or_404(
+        Application.objects.select_related("call", "household__owner").exclude(status="draft"), pk=pk
+    )
+    if not is_coordinator(application.call.network_id, request.user):
+        raise Http404
+    versions = list(application.versions.order_by("-number"))
+    record_sensitive_read(user=request.user, objects=[application], where=request.path)
+    return render(
+        request,
+        "benefits/application_staff.html",
+        {"application": application, "versions": versions, "labels": family_fields.labels()},
+    )

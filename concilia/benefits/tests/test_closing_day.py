@@ -203,3 +203,27 @@ def test_a_coordinator_runs_closing_day_from_the_page(world: Any, time_machine: 
     page = coordinator.get(response["Location"]).content.decode()
     assert 'data-progress="100"' in page and "data-family-ranking" in page
     assert FamilyRanking.objects.get(call=call).explanations.count() == 1  # the second family stayed a draft
+
+
+def test_the_calls_coordinators_read_the_applications_and_the_read_is_recorded(world: Any) -> None:
+    from concilia.core.models import SensitiveRead
+
+    call, (first, _draft, _third) = submitted_call(world)
+    coordinator = Client()
+    coordinator.force_login(world.coordinator)
+    listing = coordinator.get(f"/famiglia/bandi/{call.pk}/domande/").content.decode()
+    assert first.protocol in listing and "famiglia0" not in listing
+    assert not SensitiveRead.objects.exists()  # the list shows no household data
+    with translation.override("it"):
+        page = coordinator.get(f"/famiglia/domande/{first.pk}/scheda/").content.decode()
+    assert 'data-version="1"' in page and "ISEE" in page
+    read = SensitiveRead.objects.get()
+    assert (read.user, read.model, read.object_id) == (world.coordinator, "benefits.application", first.pk)
+    for user in (world.lead, world.provider, first.household.owner, f.user_with_role(
+        Role.NETWORK_COORDINATOR, username="altra-rete", network=world.other_network
+    )):  # fmt: skip
+        other = Client()
+        other.force_login(user)
+        assert other.get(f"/famiglia/bandi/{call.pk}/domande/").status_code == 404
+        assert other.get(f"/famiglia/domande/{first.pk}/scheda/").status_code == 404
+    assert SensitiveRead.objects.count() == 1

@@ -507,6 +507,12 @@ PAGES: dict[str, Rule] = {
     "benefits:application_ranking": exempt(
         "a family's place in a published ranking: benefits/tests/test_closing_day.py tries another family and staff"
     ),
+    "benefits:call_applications": Rule(
+        allow=roles(COORD), see=roles(COORD), fixture="programming.call", methods=("GET",)
+    ),
+    "benefits:application_staff": exempt(
+        "a submitted application as its coordinators read it: benefits/tests/test_closing_day.py tries each role"
+    ),
     "benefits:ranking_public": exempt("a published ranking, public: benefits/tests/test_closing_day.py reads it"),
     "benefits:confirmations": Rule(allow=roles(HR), scoped=False, methods=("GET",)),
     "benefits:confirmation_decide": Rule(
