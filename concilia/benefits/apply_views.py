@@ -29,6 +29,7 @@ from concilia.benefits.choices import ApplicationStatus, AttachmentKind
 from concilia.benefits.models import Application, Attachment, EmploymentConfirmation
 from concilia.core import clock
 from concilia.core.permissions import scope_of
+from concilia.core.workflow_views import add_service_errors, refuse
 from concilia.programming.choices import FAMILY_CALL_KINDS, ApplicationUnit, CallKind, CallStatus
 from concilia.programming.models import Call, CallOffer
 
@@ -61,11 +62,6 @@ def visible_applications(user: Any) -> QuerySet[Application]:
 
 def _application(request: HttpRequest, pk: int) -> Application:
     return get_object_or_404(visible_applications(request.user), pk=pk)
-
-
-def _refuse(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None:
-    for message in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
-        messages.error(request, message)
 
 
 def open_family_calls() -> QuerySet[Call]:
@@ -104,7 +100,7 @@ def call_start(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             application = services.application_start(call=call, household=household, child=child, by=request.user)
         except (ValidationError, PermissionDenied) as exc:
-            _refuse(request, exc)
+            refuse(request, exc)
         else:
             return HttpResponseRedirect(reverse("benefits:application", args=[application.pk]))
     existing = visible_applications(request.user).filter(call=call) if household else Application.objects.none()
@@ -261,11 +257,7 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                             by=request.user,
                         )
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.error_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, exc)
+                add_service_errors(form, exc)
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             else:
@@ -317,7 +309,7 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.application_submit(application=application, by=request.user)
     except (ValidationError, PermissionDenied) as exc:
-        _refuse(request, exc)
+        refuse(request, exc)
     else:
         application.refresh_from_db()
         messages.success(
@@ -335,7 +327,7 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.application_withdraw(application=application, by=request.user)
     except (ValidationError, PermissionDenied) as exc:
-        _refuse(request, exc)
+        refuse(request, exc)
     else:
         messages.success(request, _("Application withdrawn."))
     return HttpResponseRedirect(reverse("benefits:application", args=[application.pk]))
@@ -395,7 +387,7 @@ def confirmation_decide(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
         )
     except (ValidationError, PermissionDenied) as exc:
-        _refuse(request, exc)
+        refuse(request, exc)
     else:
         messages.success(request, _("Answer recorded: %(worker)s.") % {"worker": confirmation.adult})
     return HttpResponseRedirect(reverse("benefits:confirmations"))

@@ -103,6 +103,7 @@ tie_breakers:
 class BenefitsResult:
     households: int = 0
     applications: int = 0
+    drafts: int = 0
     skipped: bool = False
 
     def __str__(self) -> str:
@@ -110,7 +111,7 @@ class BenefitsResult:
             return "benefits.demo: family calls present, nothing loaded"
         return (
             f"benefits.demo: 2 family calls (one open, one ranked and published), {self.households} example "
-            f"households, {self.applications} applications"
+            f"households, {self.applications} applications ({self.drafts} refused by the rules, left as drafts)"
         )
 
 
@@ -243,7 +244,7 @@ def load(*, force: bool = False, now: dt.datetime | None = None) -> BenefitsResu
                 services.application_submit(application=application, by=None, now=at)
                 result.applications += 1
             except ValidationError:  # an example family the rules refuse stays a draft, as in life
-                pass
+                result.drafts += 1
         ranking = services.closing_day(call=places, by=None, now=closes + dt.timedelta(hours=1))
         services.ranking_request(ranking=ranking, by=first, now=closes + dt.timedelta(hours=2))
         services.ranking_approve(ranking=ranking, by=second, now=closes + dt.timedelta(hours=3))
@@ -278,7 +279,7 @@ def load(*, force: bool = False, now: dt.datetime | None = None) -> BenefitsResu
                 services.application_submit(application=application, by=None, now=at)
                 result.applications += 1
             except ValidationError:  # an example family the rules refuse stays a draft
-                pass
+                result.drafts += 1
     return result
 
 

@@ -21,9 +21,10 @@ from concilia.benefits.apply_views import visible_applications
 from concilia.benefits.models import Application, ClosingRun, Explanation, FamilyRanking, Objection
 from concilia.core.audit import record_sensitive_read
 from concilia.core.permissions import is_coordinator
-from concilia.core.workflow_views import WorkflowStep
+from concilia.core.workflow_views import WorkflowStep, refuse
 from concilia.programming import family_fields
 from concilia.programming.models import Call
+from concilia.programming.services.common import require_coordinator
 
 
 def ranking_public(request: HttpRequest, pk: int) -> HttpResponse:
@@ -60,8 +61,7 @@ def application_ranking(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.objection_file(application=application, text=request.POST.get("text", ""), by=request.user)
         except (ValidationError, PermissionDenied) as exc:
-            for message in getattr(exc, "messages", [str(exc)]):
-                messages.error(request, message)
+            refuse(request, exc)
         else:
             messages.success(request, _("Objection filed: you will be told the decision here and by e-mail."))
             return HttpResponseRedirect(reverse("benefits:application_ranking", args=[application.pk]))
@@ -91,9 +91,7 @@ class ClosingDayView(WorkflowStep):
 
     def perform(self, form: forms.Form) -> str:
         if settings.USE_CELERY:  # a worker runs it; the rankings page shows its progress until it is done
-            from concilia.benefits.services.closing import _require_coordinator
-
-            _require_coordinator(self.object, self.request.user)
+            require_coordinator(self.object, self.request.user)
             tasks.close_call.delay(self.object.pk, self.request.user.pk)
             return _("Closing day has started: the progress is shown below.")
         ranking = services.closing_day(call=self.object, by=self.request.user)
@@ -135,7 +133,7 @@ def ranking_request(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.ranking_request(ranking=ranking, by=request.user)
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            refuse(request, exc)
         else:
             messages.success(request, _("Publication asked: a second coordinator approves it."))
     return HttpResponseRedirect(reverse("benefits:ranking_staff", args=[ranking.call_id]))
@@ -148,7 +146,7 @@ def ranking_approve(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.ranking_approve(ranking=ranking, by=request.user)
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            refuse(request, exc)
         else:
             messages.success(request, _("Ranking published: every family has been told."))
     return HttpResponseRedirect(reverse("benefits:ranking_staff", args=[ranking.call_id]))
@@ -168,7 +166,7 @@ def objection_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            refuse(request, exc)
         else:
             messages.success(request, _("Decision recorded."))
     return HttpResponseRedirect(reverse("benefits:ranking_staff", args=[objection.ranking.call_id]))
@@ -183,7 +181,7 @@ def final_ranking(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             ranking = services.final_ranking(call=call, by=request.user, reason=request.POST.get("reason", ""))
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            refuse(request, exc)
         else:
             messages.success(
                 request, _("Final ranking computed (version %(v)s): ask for its publication.") % {"v": ranking.version}

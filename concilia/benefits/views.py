@@ -28,14 +28,7 @@ from concilia.benefits import models as benefit_models
 from concilia.benefits import selectors, services
 from concilia.core.forms import RestrictedModelForm
 from concilia.core.privacy_notices import CITIZEN_ACCOUNTS, notice_for
-
-
-def _add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+from concilia.core.workflow_views import add_service_errors
 
 
 class NoHousehold(Exception):
@@ -92,7 +85,7 @@ class HouseholdView(LoginRequiredMixin, View):
                     address=form.cleaned_data["address"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Household saved."))
                 return HttpResponseRedirect(reverse("benefits:household"))
@@ -139,7 +132,7 @@ class MemberView(OwnHouseholdMixin, View):
             try:
                 services.member_save(member=form.instance, by=request.user)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Saved: %(name)s.") % {"name": form.instance})
                 return HttpResponseRedirect(reverse("benefits:household"))
@@ -239,7 +232,7 @@ class IseeView(OwnHouseholdMixin, View):
             try:
                 services.isee_save(household=household, by=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("ISEE saved."))
                 return HttpResponseRedirect(reverse("benefits:household"))

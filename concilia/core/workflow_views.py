@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -17,6 +17,21 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from concilia.core.permissions import can, restrict
+
+
+def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """A service's refusal on the form: each field's messages next to it, the rest at the top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def refuse(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None:
+    """A service's refusal as the page's error messages (for a step with no form to show it on)."""
+    for message in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
+        messages.error(request, message)
 
 
 class ConfirmForm(forms.Form):
@@ -77,11 +92,7 @@ class WorkflowStep(LoginRequiredMixin, View, metaclass=ABCMeta):
             try:
                 message = self.perform(form)
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.error_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, exc)
+                add_service_errors(form, exc)
             else:
                 if not self.redirect_on_success:
                     return render(request, self.template_name, {**self.context(form), **self.result_context})

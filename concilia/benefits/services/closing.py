@@ -46,20 +46,15 @@ from concilia.benefits.models import (
     RankingSnapshot,
 )
 from concilia.core import clock
-from concilia.core.permissions import is_coordinator
 from concilia.core.services import object_save
 from concilia.core.workflow import relock
 from concilia.programming.choices import FAMILY_CALL_KINDS, CallStatus, RankingStatus
 from concilia.programming.models import Call
 from concilia.programming.rules import engine_document, engine_offers
 from concilia.programming.services.calls import CALL_WORKFLOW, record_transition
+from concilia.programming.services.common import require_coordinator
 
 CHUNK = 2000  # explanations stored per insert (and per step of the progress bar)
-
-
-def _require_coordinator(call: Call, by: Any) -> None:
-    if not is_coordinator(call.network_id, by):
-        raise PermissionDenied(_("Only the coordinators of the call's network may do this."))
 
 
 def _digest(document: str, offers: list[Any], applications: list[Any]) -> str:
@@ -209,7 +204,7 @@ def closing_day(
     """
     now = now or clock.now()
     if by is not None:
-        _require_coordinator(call, by)
+        require_coordinator(call, by)
     if call.kind not in FAMILY_CALL_KINDS:
         raise ValidationError(_("Closing day ranks the calls for families."))
     if now < call.closes_at:
@@ -262,7 +257,7 @@ def close_due_calls(*, now: dt.datetime | None = None) -> int:
 
 def ranking_request(*, ranking: FamilyRanking, by: Any, now: dt.datetime | None = None) -> FamilyRanking:
     """A coordinator asks for the ranking to be published (a second person approves)."""
-    _require_coordinator(ranking.call, by)
+    require_coordinator(ranking.call, by)
     with transaction.atomic():
         ranking = relock(ranking)
         if ranking.published_at is not None:
@@ -277,7 +272,7 @@ def ranking_request(*, ranking: FamilyRanking, by: Any, now: dt.datetime | None 
 def ranking_approve(*, ranking: FamilyRanking, by: Any, now: dt.datetime | None = None) -> FamilyRanking:
     """A second member of staff approves: the ranking is published and every family is told."""
     now = now or clock.now()
-    _require_coordinator(ranking.call, by)
+    require_coordinator(ranking.call, by)
     with transaction.atomic():
         call = relock(ranking.call)
         ranking = relock(ranking)
@@ -369,7 +364,7 @@ def objection_decide(
     """A coordinator decides, with a reason; accepting may correct the application's fields for the final ranking."""
     from concilia.programming.family_fields import BY_NAME
 
-    _require_coordinator(objection.ranking.call, by)
+    require_coordinator(objection.ranking.call, by)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("A decision on an objection needs its reason.")})
@@ -413,7 +408,7 @@ def _tell_objection(objection: Objection) -> None:
 def final_ranking(*, call: Call, by: Any, reason: str = "", now: dt.datetime | None = None) -> FamilyRanking:
     """After the objections window: a new snapshot with the accepted corrections, and the final ranking (unpublished)."""
     now = now or clock.now()
-    _require_coordinator(call, by)
+    require_coordinator(call, by)
     with transaction.atomic():
         call = relock(call)
         provisional = (
