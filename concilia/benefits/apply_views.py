@@ -27,6 +27,7 @@ from concilia.accounts.choices import Role
 from concilia.benefits import receipts, selectors, services
 from concilia.benefits.choices import ApplicationStatus, AttachmentKind
 from concilia.benefits.models import Application, Attachment, EmploymentConfirmation
+from concilia.benefits.preference_search import OfferHit, search_offers
 from concilia.core import clock
 from concilia.core.permissions import scope_of
 from concilia.core.workflow_views import add_service_errors, refuse
@@ -156,12 +157,23 @@ class ChildrenForm(forms.Form):
 class PreferencesForm(forms.Form):
     """The call's offers, in the family's order: one choice per place, the first the most wanted."""
 
-    def __init__(self, *args: Any, application: Application, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, application: Application, hits: list[OfferHit] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        rows = CallOffer.objects.filter(call=application.call).select_related("offer__service")
-        choices = [("", "—")] + [(str(r.offer_id), str(r.offer)) for r in rows.order_by("offer__service__name", "pk")]
         current = [str(p.offer_id) for p in application.preferences.order_by("rank")]
-        for i in range(1, min(len(choices) - 1, 5) + 1):
+        if hits is None:  # a submitted form: every offer of the call
+            rows = CallOffer.objects.filter(call=application.call).select_related("offer__service")
+            choices = [("", "—")] + [
+                (str(r.offer_id), str(r.offer)) for r in rows.order_by("offer__service__name", "pk")
+            ]
+        else:  # the search's offers, nearest first, and those already chosen
+            shown = [h.row for h in hits]
+            found = {str(r.offer_id) for r in shown}
+            shown += CallOffer.objects.filter(
+                call=application.call, offer_id__in=[int(c) for c in current if c not in found]
+            )
+            choices = [("", "—")] + [(str(r.offer_id), str(r.offer)) for r in shown]
+        total = CallOffer.objects.filter(call=application.call).count()
+        for i in range(1, min(total, 5) + 1):
             self.fields[f"choice_{i}"] = forms.ChoiceField(
                 label=_("Choice %(n)s") % {"n": i},
                 choices=choices,
@@ -234,7 +246,10 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if step not in dict(_steps(application)):
         return HttpResponseRedirect(reverse("benefits:application", args=[application.pk]))
     form_class: Any = {"children": ChildrenForm, "preferences": PreferencesForm, "declarations": DeclarationsForm}[step]
-    form = form_class(request.POST or None, request.FILES or None, application=application)
+    extra: dict[str, Any] = {}
+    if step == "preferences" and request.method != "POST":
+        extra["hits"] = search_offers(application, request.GET.get("q", ""))
+    form = form_class(request.POST or None, request.FILES or None, application=application, **extra)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -274,6 +289,8 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             "steps": steps,
             "position": [name for name, _label in steps].index(step) + 1,
             "title": dict(steps)[step],
+            "hits": extra.get("hits"),
+            "q": request.GET.get("q", ""),
         },
         status=status,
     )

@@ -195,7 +195,7 @@ def _call(
 def load(*, force: bool = False, now: dt.datetime | None = None) -> BenefitsResult:
     """Load the two family calls and their households (once: a second run finds them and does nothing)."""
     result = BenefitsResult()
-    if Call.objects.filter(code__in=(VOUCHER_CODE, PLACES_CODE)).exists():
+    if present():
         result.skipped = True
         return result
     now = now or clock.now()
@@ -281,6 +281,11 @@ def load(*, force: bool = False, now: dt.datetime | None = None) -> BenefitsResu
             except ValidationError:  # an example family the rules refuse stays a draft
                 result.drafts += 1
     return result
+
+
+def present() -> bool:
+    """Whether the demo's family calls are loaded."""
+    return Call.objects.filter(code__in=(VOUCHER_CODE, PLACES_CODE)).exists()
 
 
 def unload() -> str:

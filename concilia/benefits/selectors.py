@@ -44,3 +44,18 @@ def household_for_staff(*, pk: int, user: Any, where: str) -> Household:
             shown.append(isee)
         record_sensitive_read(user=user, objects=shown, where=where)
     return household
+
+
+def households_by_tax_code(tax_code: str) -> QuerySet[Household]:
+    """The households with an adult of ``tax_code`` (a help-desk operator's search before filing for a family).
+
+    Only the names of the people are shown from them (no ISEE, disability or health data).
+    """
+    code = tax_code.strip().upper().replace(" ", "")
+    return (
+        Household.objects.filter(adults__tax_code=code)
+        .select_related("owner", "municipality")
+        .prefetch_related("children")
+        .distinct()
+        .order_by("pk")
+    )

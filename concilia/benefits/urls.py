@@ -1,6 +1,6 @@
 from django.urls import path
 
-from concilia.benefits import apply_views, ranking_views, views
+from concilia.benefits import apply_views, desk_views, ranking_views, views
 
 app_name = "benefits"
 
@@ -37,6 +37,7 @@ urlpatterns = [
     path("graduatorie/<int:pk>/chiedi-pubblicazione/", ranking_views.ranking_request, name="ranking_request"),
     path("graduatorie/<int:pk>/approva/", ranking_views.ranking_approve, name="ranking_approve"),
     path("ricorsi/<int:pk>/decidi/", ranking_views.objection_decide, name="objection_decide"),
+    path("sportello/", desk_views.desk_file, name="desk_file"),
     path("conferme-lavoro/", apply_views.confirmations, name="confirmations"),
     path("conferme-lavoro/<int:pk>/", apply_views.confirmation_decide, name="confirmation_decide"),
 ]

@@ -15,5 +15,6 @@ urlpatterns = [
     path("registry/", include("concilia.registry.api.urls")),
     path("helpdesk/", include("concilia.helpdesk.api.urls")),
     path("workplace/", include("concilia.workplace.api.urls")),
+    path("benefits/", include("concilia.benefits.api.urls")),
     path("", include(router.urls)),
 ]

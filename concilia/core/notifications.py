@@ -1,14 +1,17 @@
 """Telling people that something of theirs changed: a message in their area, and the same by e-mail.
 
 :func:`notify` records a :class:`~concilia.core.models.Notification` in the caller's transaction and
-sends the e-mail once that transaction commits (so a refused change sends nothing). The e-mail goes
-through Django's backend: the console in development, SMTP in production (``EMAIL_*`` settings).
+hands the e-mail to a Celery task once that transaction commits (so a refused change sends nothing, and
+the request that published a ranking does not wait for thousands of e-mails: a worker sends them; in the
+embedded default, without Celery, the task runs in-process). The e-mail goes through Django's backend:
+the console in development, SMTP in production (``EMAIL_*`` settings).
 :func:`notify_many` does the same for many people at once (a published ranking tells every family):
 the messages are inserted together and the e-mails go through one connection to the mail server.
 """
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -24,6 +27,7 @@ from concilia.core.models import Notification
 log = logging.getLogger(__name__)
 
 BATCH = 1000  # messages per insert, and notifications marked e-mailed per update
+TASK_BATCH = 500  # e-mails per Celery task
 
 
 @dataclass(frozen=True)
@@ -56,9 +60,49 @@ def notify_many(messages: Iterable[Message]) -> list[Notification]:
         for notification, m in zip(notifications, items, strict=True)
         if (address := getattr(m.user, "email", ""))
     ]
-    if outgoing:
-        transaction.on_commit(lambda: _send(outgoing))
+    for start in range(0, len(outgoing), TASK_BATCH):
+        payload = [_payload(pk, m, address) for pk, m, address in outgoing[start : start + TASK_BATCH]]
+        transaction.on_commit(lambda payload=payload: _enqueue(payload))  # type: ignore[misc]
     return notifications
+
+
+def _payload(pk: int, message: Message, address: str) -> dict[str, Any]:
+    """What the task needs to send one e-mail, in JSON (attachments as base64)."""
+    return {
+        "pk": pk,
+        "to": address,
+        "subject": message.subject,
+        "body": message.body,
+        "link": message.link,
+        "attachments": [
+            [name, base64.b64encode(content).decode(), kind] for name, content, kind in message.attachments
+        ],
+    }
+
+
+def _enqueue(payload: list[dict[str, Any]]) -> None:
+    from concilia.core.tasks import send_notifications
+
+    send_notifications.delay(payload)
+
+
+def send_payload(payload: Sequence[dict[str, Any]]) -> int:
+    """Send the e-mails of :func:`_payload` (the Celery task's body); the number sent."""
+    outgoing = [
+        (
+            item["pk"],
+            Message(
+                user=None,
+                subject=item["subject"],
+                body=item["body"],
+                link=item["link"],
+                attachments=tuple((n, base64.b64decode(c), k) for n, c, k in item["attachments"]),
+            ),
+            item["to"],
+        )
+        for item in payload
+    ]
+    return _send(outgoing)
 
 
 def _email(message: Message, address: str) -> EmailMessage:
@@ -77,7 +121,7 @@ def _close(connection: Any) -> None:
             log.warning("the connection to the mail server did not close cleanly", exc_info=True)
 
 
-def _send(outgoing: Sequence[tuple[int, Message, str]]) -> None:
+def _send(outgoing: Sequence[tuple[int, Message, str]]) -> int:
     """E-mail each message through one connection; mark those sent. A failure is logged, not the family's.
 
     A message refused on a connection that already carried others is tried once more on a new one (the
@@ -110,3 +154,4 @@ def _send(outgoing: Sequence[tuple[int, Message, str]]) -> None:
         _close(connection)
         for start in range(0, len(sent), BATCH):
             Notification.objects.filter(pk__in=sent[start : start + BATCH]).update(emailed=True)
+    return len(sent)

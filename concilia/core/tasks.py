@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
 
 from concilia.core.schedule import send_all
@@ -19,3 +21,11 @@ def apply_retention() -> dict[str, int]:
     from concilia.core.privacy import apply_retention as apply
 
     return apply()
+
+
+@shared_task(name="concilia.send_notifications")
+def send_notifications(payload: list[dict[str, Any]]) -> int:
+    """E-mail a batch of notifications (concilia.core.notifications): the number sent."""
+    from concilia.core.notifications import send_payload
+
+    return send_payload(payload)

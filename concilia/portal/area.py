@@ -136,9 +136,16 @@ def acting_registers(user: Any) -> list[dict[str, Any]]:
 def work_area(request: HttpRequest) -> HttpResponse:
     if request.session.get(CITIZEN_SESSION_KEY):
         return redirect("citizens:area")  # a citizen's landing page is the personal area
+    from concilia.benefits.services import may_file_for
+
     tasks = waiting(request.user)
     return render(
         request,
         "portal/area.html",
-        {"tasks": tasks, "register_groups": acting_registers(request.user), "today": clock.today()},
+        {
+            "tasks": tasks,
+            "register_groups": acting_registers(request.user),
+            "today": clock.today(),
+            "may_file": may_file_for(request.user),
+        },
     )

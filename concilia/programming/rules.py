@@ -42,7 +42,12 @@ user's language.
 
 from __future__ import annotations
 
+import copy
+import functools
+import json
 import re
+import threading
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 import yaml
@@ -137,13 +142,18 @@ def default_rules(call: Call) -> dict[str, Any]:
     return rules
 
 
+@functools.lru_cache(maxsize=64)
+def _parsed_yaml(text: str) -> Any:
+    return yaml.safe_load(text)
+
+
 def user_rules(call: Call) -> dict[str, Any]:
     """The coordinator's part of the rules, parsed (or the defaults when empty)."""
     text = (call.rules or "").strip()
     if not text:
         return default_rules(call)
     try:
-        data = yaml.safe_load(text)
+        data = copy.deepcopy(_parsed_yaml(text))  # a copy: the callers build on it
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = _("line %(line)s") % {"line": mark.line + 1} if mark is not None else ""
@@ -273,15 +283,33 @@ def _message(call: Call, error: RuleError) -> str:
     return f"{error.path}: {message}" if error.path else message
 
 
+#: The calls the engine compiled lately, by their document (a family call is compiled at every step of every
+#: application: parsing its YAML each time was most of a submission's time). The document decides the result.
+_COMPILED: OrderedDict[str, EngineCall] = OrderedDict()
+_COMPILED_SIZE = 64
+_COMPILED_LOCK = threading.Lock()
+
+
 def engine_call(call: Call) -> EngineCall:
     """The call compiled by the engine; :class:`ValidationError` on the ``rules`` field otherwise."""
     doc = engine_document(call)
+    key = json.dumps(doc, sort_keys=True, default=repr)
+    with _COMPILED_LOCK:
+        compiled = _COMPILED.get(key)
+        if compiled is not None:
+            _COMPILED.move_to_end(key)
+            return compiled
     text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
     try:
-        return parse_call(text, filename="rules")
+        compiled = parse_call(text, filename="rules")
     except CallValidationError as exc:
         messages = [_message(call, e) for e in getattr(exc, "errors", ())] or [str(exc)]
         raise ValidationError({"rules": messages}) from exc
+    with _COMPILED_LOCK:
+        _COMPILED[key] = compiled
+        while len(_COMPILED) > _COMPILED_SIZE:
+            _COMPILED.popitem(last=False)
+    return compiled
 
 
 def engine_offers(call: Call) -> list[EngineOffer]:

@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_accounts_have_their_scoped_roles(territory_loaded: None) -> None:
-    call_command("load_demo", stdout=io.StringIO())
-    call_command("load_demo", stdout=io.StringIO())  # idempotent
+    call_command("load_demo", "--only", "network", "accounts", stdout=io.StringIO())
+    call_command("load_demo", "--only", "network", "accounts", stdout=io.StringIO())  # idempotent
     assert User.objects.filter(username__in=["admin", "coordinatore.cremona", "capofila.cip"]).count() == 3
     lead = User.objects.get(username="capofila.cip")
     cip = Alliance.objects.get(name="C.I.P. – Conciliazione In Pratica")

@@ -268,8 +268,9 @@ def _tell_family(application: Application, *, submitted: bool, version: int = 0)
         if application.filed_by_id:
             body += " " + _("A help-desk operator filed it on your behalf.")
         name = f"ricevuta-{application.protocol.replace('/', '-')}.pdf"
-        notify(user=owner, subject=subject, body=body, link=link,
-               attachments=[(name, application_receipt_pdf(application), "application/pdf")])  # fmt: skip
+        # the receipt travels by e-mail (the area offers it for download): made only for an address
+        attachments = [(name, application_receipt_pdf(application), "application/pdf")] if owner.email else []
+        notify(user=owner, subject=subject, body=body, link=link, attachments=attachments)
     else:
         notify(
             user=owner,

@@ -67,3 +67,20 @@ def test_the_demo_family_sees_its_place_and_why(data: demo.BenefitsResult) -> No
     assert page.status_code == 200 and "data-explanation" in page.content.decode()
     assert application.protocol in area  # its application, listed in its area
     assert "Voucher centri estivi – esempio" in client.get("/famiglia/bandi/").content.decode()
+
+
+def test_a_forced_reload_of_the_catalogue_takes_the_families_down_and_brings_them_back(
+    data: demo.BenefitsResult,
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    before = sorted(Application.objects.values_list("household__owner__username", "status", "protocol_number"))
+    out = StringIO()
+    call_command("load_demo", "--only", "services", "--force", stdout=out)
+    report = out.getvalue()
+    # the example families refer to the catalogue's offers: removed first, loaded again after the catalogue
+    assert report.index("family calls and their example households removed") < report.index("services.demo")
+    assert report.index("services.demo") < report.index("benefits.demo: 2 family calls (")
+    assert sorted(Application.objects.values_list("household__owner__username", "status", "protocol_number")) == before

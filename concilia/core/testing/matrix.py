@@ -515,6 +515,8 @@ PAGES: dict[str, Rule] = {
     ),
     "benefits:ranking_public": exempt("a published ranking, public: benefits/tests/test_closing_day.py reads it"),
     "benefits:confirmations": Rule(allow=roles(HR), scoped=False, methods=("GET",)),
+    # A help-desk operator (and the admin) files an application on a family's behalf.
+    "benefits:desk_file": Rule(allow=roles(DESK), scoped=False),
     "benefits:confirmation_decide": Rule(
         allow=roles(HR), see=roles(HR), fixture="benefits.employmentconfirmation", methods=("POST",)
     ),
@@ -625,6 +627,37 @@ OPERATIONS: dict[str, Rule] = {
     ),
     "workplace_invitations_personal_links_create": Rule(
         allow=roles(HR, COORD), see=roles(HR, COORD), fixture="workplace.invitation:token", body=_body(count=1)
+    ),
+    # The families' side (benefits/api): the caller's own household (404 without one: only the family has one
+    # here), the open calls and the caller's applications; starting one is anybody's to try (the service decides,
+    # 400 here: no family call is open in this world); an application is its family's only, nobody else's, the
+    # admin included (404), and its steps are refused by the service on this world's draft call (400).
+    "benefits_household_retrieve": Rule(allow=_FAMILY, scoped=False, refusal=Outcome.NOT_FOUND),
+    "benefits_calls_list": Rule(allow=SIGNED_IN, scoped=False),
+    "benefits_applications_list": Rule(allow=SIGNED_IN, scoped=False),
+    "benefits_applications_create": Rule(
+        allow=SIGNED_IN, scoped=False, body=lambda w, side: {"call": w.obj("programming.call:open", side).pk}
+    ),
+    **{
+        f"benefits_applications_{name}": Rule(
+            allow=_FAMILY, see=_FAMILY, fixture="benefits.application", allow_other=NOBODY, see_other=NOBODY, body=body
+        )
+        for name, body in (
+            ("retrieve", None),
+            (
+                "children_create",
+                lambda w, side: {"children": [{"child": w.obj("benefits.child", side).pk, "weeks": 1}]},
+            ),
+            ("preferences_create", _body(offers=[1])),
+            ("declarations_create", _body(declarations=["truthful", "checks", "notice"])),
+            ("submit_create", None),
+            ("withdraw_create", None),
+        )
+    },  # fmt: skip
+    # No ranking of this world's call is published: not found, to its family too (once published:
+    # benefits/tests/test_api.py tries the family, another family, the staff, the operator who filed).
+    "benefits_applications_ranking_retrieve": Rule(
+        allow=NOBODY, see=NOBODY, fixture="benefits.application", allow_other=NOBODY, see_other=NOBODY
     ),
 }
 for _step, _data in (

@@ -66,3 +66,37 @@ def test_a_rolled_back_change_sends_nothing(django_capture_on_commit_callbacks: 
         notify(user=person, subject="Oggetto", body="Testo")
         raise RuntimeError("refused")
     assert not mail.outbox and not Notification.objects.exists()
+
+
+def test_the_emails_go_through_a_celery_task_whose_payload_survives_json(
+    django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Celery sends task arguments as JSON: the messages (with a PDF attachment) must come out the same."""
+    from kombu.serialization import dumps, loads
+
+    from concilia.core import notifications, tasks
+
+    batches: list[Any] = []
+
+    def delay(payload: Any) -> Any:  # what the broker would carry, through Celery's own serializer
+        content_type, encoding, data = dumps(payload, serializer="json")
+        batches.append(loads(data, content_type, encoding))
+        return tasks.send_notifications.apply(args=[batches[-1]]).get()
+
+    monkeypatch.setattr(tasks.send_notifications, "delay", delay)
+    monkeypatch.setattr(notifications, "TASK_BATCH", 2)
+    people = [f.UserFactory(username=f"p{i}", email=f"p{i}@example.org") for i in range(3)]
+    pdf = b"%PDF-1.7\n\x00\xff binary"
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        notify_many(
+            [
+                Message(
+                    user=p, subject="Ricevuta", body="In allegato.", attachments=(("r.pdf", pdf, "application/pdf"),)
+                )
+                for p in people
+            ]
+        )
+    assert [len(b) for b in batches] == [2, 1]  # two tasks: batches of TASK_BATCH
+    assert sorted(m.to[0] for m in mail.outbox) == ["p0@example.org", "p1@example.org", "p2@example.org"]
+    assert all(m.attachments == [("r.pdf", pdf, "application/pdf")] for m in mail.outbox)
+    assert Notification.objects.filter(emailed=True).count() == 3

@@ -483,11 +483,13 @@ def test_loading_again_restores_validity_and_district(data: demo.LoadResult) -> 
 
 def test_command_reports_each_loader(data: demo.LoadResult) -> None:
     out = StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", "--only", "network", stdout=out)
     assert "network.demo: unchanged, skipped" in out.getvalue()
+    assert "programming.demo" not in out.getvalue()  # only the loaders asked for
     out = StringIO()
-    call_command("load_demo", "--force", stdout=out)
+    call_command("load_demo", "--only", "network", "--force", stdout=out)
     assert "network.demo: 0 created, 0 updated" in out.getvalue()
+    assert "benefits.demo" not in out.getvalue()  # the network's reload leaves the example families alone
 
 
 def test_first_load_counts(data: demo.LoadResult) -> None:

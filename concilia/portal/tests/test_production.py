@@ -37,7 +37,6 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management import call_command
 from django.test import Client, RequestFactory, override_settings
 from django.urls import Resolver404, resolve, reverse
 
@@ -47,6 +46,7 @@ from concilia.core.testing.content import content_problems
 from concilia.core.testing.demo import demo_loaded
 from concilia.core.testing.logs import captured_console
 from concilia.core.testing.pages import Pages, build_pages, public_pages
+from concilia.core.testing.static import collected_static
 from concilia.helpdesk.models import Appointment
 from concilia.network.management.commands.load_demo import LOADERS
 from concilia.portal.views import server_error
@@ -79,12 +79,13 @@ def production_values() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+def production() -> Iterator[dict[str, Any]]:
     """Production's settings over the test ones, with the static files collected as on a server."""
-    values = {**production_values(), "STATIC_ROOT": tmp_path_factory.mktemp("static")}
+    values = production_values()
     with override_settings(**values):
-        call_command("collectstatic", interactive=False, verbosity=0)
-        yield values
+        values["STATIC_ROOT"] = collected_static()  # collectstatic, once per machine for these sources
+        with override_settings(STATIC_ROOT=values["STATIC_ROOT"]):
+            yield values
 
 
 def https_client(**kwargs: Any) -> Client:

@@ -1,8 +1,9 @@
-"""``concilia load_demo [--force]``: load the demo data set built from the seed documents.
+"""``concilia load_demo [--force] [--only APP ...]``: load the demo data set built from the seed documents.
 
 Each app contributes one loader function, run in order; later issues append theirs to ``LOADERS``.
 A loader takes ``force`` (reload even when its source is unchanged) and returns an object whose
-``str()`` is one line of report.
+``str()`` is one line of report. ``--only`` runs the loaders of the apps named (in the usual order:
+those they build on must be loaded already), e.g. ``--only services`` to reload the catalogue's demo.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ class Loader(Protocol):
 
 
 # Order matters: a loader may rely on what the previous ones loaded (the territory comes first,
-# from `concilia load_territory`).
+# from `concilia load_territory`). Each loader's app is the module's package (``concilia.<app>.demo``).
 LOADERS: list[Loader] = [
     network_demo.load,
     accounts_demo.load,
@@ -41,6 +42,14 @@ LOADERS: list[Loader] = [
 ]
 
 
+#: The apps whose forced reload may replace what the example families' applications refer to.
+RELOADED_UNDER_THE_FAMILIES = frozenset({"services", "programming", "benefits"})
+
+
+def app_of(loader: Loader) -> str:
+    return loader.__module__.split(".")[1]
+
+
 class Command(BaseCommand):
     help = "Load the demo data (networks, agreements, memberships, alliances…) built from the seed documents."
 
@@ -48,10 +57,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="Reload even the sources whose checksum has not changed."
         )
+        parser.add_argument(
+            "--only",
+            nargs="+",
+            choices=[app_of(loader) for loader in LOADERS],
+            metavar="APP",
+            help="Run only these apps' loaders: " + ", ".join(app_of(loader) for loader in LOADERS) + ".",
+        )
 
-    def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
-        if force:  # the example families refer to the catalogue's offers and the plans: they go first, and come back
+    def handle(self, *args: Any, force: bool = False, only: list[str] | None = None, **options: Any) -> None:
+        chosen = [loader for loader in LOADERS if only is None or app_of(loader) in only]
+        apps = {app_of(loader) for loader in chosen}
+        if force and apps & RELOADED_UNDER_THE_FAMILIES and (benefits_demo.load in chosen or benefits_demo.present()):
+            # the example families refer to the catalogue's offers and the plans: they go first, and come back
             self.stdout.write(str(benefits_demo.unload()))
-        for loader in LOADERS:
+            if benefits_demo.load not in chosen:
+                chosen.append(benefits_demo.load)
+        for loader in chosen:
             result = loader(force=force)
             self.stdout.write(str(result))
