@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from concilia.allocation.explain import record_text
-from concilia.benefits import services, tasks
+from concilia.benefits import selectors, services, tasks
 from concilia.benefits.apply_views import visible_applications
-from concilia.benefits.models import Application, ClosingRun, Explanation, FamilyRanking, Objection
+from concilia.benefits.models import Application, ClosingRun, FamilyRanking, Objection
 from concilia.core.audit import record_sensitive_read
 from concilia.core.permissions import is_coordinator
 from concilia.core.workflow_views import WorkflowStep, refuse
@@ -37,26 +37,14 @@ def ranking_public(request: HttpRequest, pk: int) -> HttpResponse:
 def application_ranking(request: HttpRequest, pk: int) -> HttpResponse:
     """The family's own place in the last published ranking: points by criterion, position, cut-off and why."""
     application = get_object_or_404(visible_applications(request.user), pk=pk)
-    explanation = (
-        Explanation.objects.filter(
-            application=application, ranking__call=application.call_id, ranking__published_at__isnull=False
-        )
-        .select_related("ranking")
-        .defer("ranking__entries", "ranking__result")  # the whole list and the engine's result: not read here
-        .order_by("-ranking__version")
-        .first()
-    )
+    explanation = selectors.published_place(application, user=request.user, where=request.path)
     if explanation is None:
         raise Http404(_("No ranking of this application is published yet."))
     ranking, record = explanation.ranking, explanation.record
     language = "it" if (translation.get_language() or "it").startswith("it") else "en"
     lines = record_text(record, ranking.header)[language]
     objections = application.objections.filter(ranking=ranking)
-    can_object = (
-        ranking.status == "provisional"
-        and ranking.objections_until is not None
-        and application.household.owner_id == request.user.pk
-    )
+    can_object = selectors.may_object(application, ranking, request.user)
     if request.method == "POST":
         try:
             services.objection_file(application=application, text=request.POST.get("text", ""), by=request.user)

@@ -59,3 +59,37 @@ def households_by_tax_code(tax_code: str) -> QuerySet[Household]:
         .distinct()
         .order_by("pk")
     )
+
+
+def published_place(application: Any, *, user: Any, where: str) -> Any:
+    """The application's explanation in the last published ranking of its call (``None`` before one).
+
+    Read by anybody but the family (the operator who filed it), the read is recorded: the points' facts
+    include the household's ISEE and disability.
+    """
+    from concilia.benefits.models import Explanation
+
+    explanation = (
+        Explanation.objects.filter(
+            application=application, ranking__call=application.call_id, ranking__published_at__isnull=False
+        )
+        .select_related("ranking")
+        .defer("ranking__entries", "ranking__result")  # the whole list and the engine's result: not read here
+        .order_by("-ranking__version")
+        .first()
+    )
+    if explanation is not None and application.household.owner_id != getattr(user, "pk", None):
+        record_sensitive_read(user=user, objects=[application], where=where)
+    return explanation
+
+
+def may_object(application: Any, ranking: Any, user: Any) -> bool:
+    """Whether ``user`` may file an objection now: the family, to a provisional ranking, before the deadline."""
+    from concilia.core import clock
+
+    return bool(
+        ranking.status == "provisional"
+        and ranking.objections_until is not None
+        and clock.now() < ranking.objections_until
+        and application.household.owner_id == getattr(user, "pk", None)
+    )

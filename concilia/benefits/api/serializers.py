@@ -361,13 +361,5 @@ class PreferencesInput(serializers.Serializer):
 class DeclarationsInput(serializers.Serializer):
     declarations = serializers.ListField(
         child=serializers.ChoiceField(choices=[code for code, _text in DECLARATIONS]),
-        help_text="Every code of declarations_to_make: the application is not submitted without all of them.",
+        help_text="Every code of declarations_to_make: the service refuses the step without all of them.",
     )
-
-    def validate_declarations(self, value: list[str]) -> list[str]:
-        codes = [code for code, _text in DECLARATIONS]
-        if set(value) != set(codes):
-            raise serializers.ValidationError(
-                _("Tick every declaration: the application cannot be submitted without them.")
-            )
-        return codes

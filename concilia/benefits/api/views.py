@@ -25,9 +25,8 @@ from concilia.allocation.explain import record_text
 from concilia.benefits import selectors, services
 from concilia.benefits.api import serializers as s
 from concilia.benefits.apply_views import open_family_calls, visible_applications
-from concilia.benefits.models import Application, ApplicationChild, Explanation, Preference
+from concilia.benefits.models import Application, ApplicationChild, Preference
 from concilia.core.api import Conflict, WorkflowEndpoint
-from concilia.core.audit import record_sensitive_read
 from concilia.core.schema import ERROR_DETAIL
 from concilia.programming.models import CallOffer
 
@@ -202,21 +201,10 @@ class RankingEndpoint(APIView):
     @extend_schema(responses=s.RankingPlaceSerializer, summary="The application's place in the ranking", tags=TAGS)
     def get(self, request: Request, pk: int) -> Response:
         application = get_object_or_404(visible_applications(request.user), pk=pk)
-        explanation = (
-            Explanation.objects.filter(
-                application=application, ranking__call=application.call_id, ranking__published_at__isnull=False
-            )
-            .select_related("ranking")
-            .defer("ranking__entries", "ranking__result")  # the whole list and the engine's result: not read here
-            .order_by("-ranking__version")
-            .first()
-        )
+        explanation = selectors.published_place(application, user=request.user, where=request.path)
         if explanation is None:
             raise exceptions.NotFound(_("No ranking of this application is published yet."))
         ranking, record = explanation.ranking, explanation.record
-        own = application.household.owner_id == request.user.pk
-        if not own:  # the points' facts include the household's ISEE and disability: a staff read, recorded
-            record_sensitive_read(user=request.user, objects=[application], where=request.path)
         language = "it" if (translation.get_language() or "it").startswith("it") else "en"
         offer_cutoff = (ranking.header.get("offers") or {}).get(record.get("offer") or "", {}).get("cutoff")
         data = {
@@ -238,6 +226,6 @@ class RankingEndpoint(APIView):
             "granted_cents": record.get("granted_cents"),
             "explanation": record_text(record, ranking.header)[language],
             "objections": application.objections.filter(ranking=ranking),
-            "can_object": ranking.status == "provisional" and ranking.objections_until is not None and own,
+            "can_object": selectors.may_object(application, ranking, request.user),
         }
         return Response(s.RankingPlaceSerializer(data).data)

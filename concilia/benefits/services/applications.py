@@ -62,6 +62,20 @@ def _require_family(household: Household, by: Any) -> None:
     raise PermissionDenied(_("Only the family, or a help-desk operator on its behalf, may do this."))
 
 
+def _require_acting_on(application: Application, by: Any) -> None:
+    """The family, or the operator who filed this application for it (another operator's is not theirs)."""
+    household = application.household
+    if by is None or household.owner_id == getattr(by, "pk", None) or scope_of(by).is_admin:
+        return
+    if may_file_for(by) and application.filed_by_id == by.pk:
+        return
+    raise PermissionDenied(_("Only the family, or the help-desk operator who filed the application, may do this."))
+
+
+#: What every applicant declares (D.P.R. 445/2000, art. 46-47 and 76): the pages show the words of each.
+REQUIRED_DECLARATIONS = ("truthful", "checks", "notice")
+
+
 def _when(value: dt.datetime) -> str:
     return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
 
@@ -124,7 +138,7 @@ def application_set_children(
 ) -> Application:
     """Which children a household's voucher application asks for, with the weeks of care for each."""
     now = now or clock.now()
-    _require_family(application.household, by)
+    _require_acting_on(application, by)
     _require_draft_or_open(application, now)
     children = {c.pk: c for c in application.household.children.all()}
     unknown = set(weeks) - set(children)
@@ -153,7 +167,7 @@ def application_set_preferences(
 ) -> Application:
     """The offers a place application asks for, most wanted first, among the call's."""
     now = now or clock.now()
-    _require_family(application.household, by)
+    _require_acting_on(application, by)
     _require_draft_or_open(application, now)
     chosen = list(dict.fromkeys(int(o) for o in offers))
     if application.call.kind != CallKind.FAMILY_PLACES:
@@ -177,8 +191,12 @@ def application_declare(
 ) -> Application:
     """Record the declarations the applicant makes (dichiarazione sostitutiva, D.P.R. 445/2000)."""
     now = now or clock.now()
-    _require_family(application.household, by)
+    _require_acting_on(application, by)
     _require_draft_or_open(application, now)
+    if not set(REQUIRED_DECLARATIONS) <= {str(d) for d in declarations}:
+        raise ValidationError(
+            {"declarations": _("Tick every declaration: the application cannot be submitted without them.")}
+        )
     application.declarations = [str(d) for d in declarations]
     return object_save(instance=application, by=by)
 
@@ -216,7 +234,7 @@ def application_submit(*, application: Application, by: Any, now: dt.datetime | 
     ineligible application is refused with the reasons, and nothing changes.
     """
     now = now or clock.now()
-    _require_family(application.household, by)
+    _require_acting_on(application, by)
     with transaction.atomic():
         call = relock(application.call)  # closing waits for the submissions in flight
         _require_open(call, now)
@@ -296,7 +314,7 @@ def _ask_confirmations(application: Application) -> None:
 def application_withdraw(*, application: Application, by: Any, now: dt.datetime | None = None) -> Application:
     """Withdraw before the deadline; a submitted application keeps its protocol number."""
     now = now or clock.now()
-    _require_family(application.household, by)
+    _require_acting_on(application, by)
     with transaction.atomic():
         call = relock(application.call)
         application = relock(application)
@@ -316,7 +334,7 @@ def attachment_add(
 ) -> Attachment:
     """Attach a document: PDF, JPEG or PNG by its content, at most ``CONCILIA_ATTACHMENT_MAX_BYTES``."""
     now = now or clock.now()
-    _require_family(application.household, by)
+    _require_acting_on(application, by)
     _require_draft_or_open(application, now)
     limit = int(getattr(settings, "CONCILIA_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024))
     if len(content) > limit:

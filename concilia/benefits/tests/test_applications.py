@@ -72,7 +72,7 @@ def family(name: str, *, working: bool = True) -> tuple[Household, Child]:
 def ready(call: Any, household: Household, child: Child, by: Any) -> Application:
     application = services.application_start(call=call, household=household, by=by)
     services.application_set_children(application=application, weeks={child.pk: 4}, by=by)
-    services.application_declare(application=application, declarations=["veridicità"], by=by)
+    services.application_declare(application=application, declarations=["truthful", "checks", "notice"], by=by)
     return application
 
 
@@ -133,6 +133,12 @@ def test_only_the_family_or_a_desk_operator_acts_and_the_window_holds(world: Any
     operator = f.user_with_role(Role.DESK_OPERATOR, username="sportellista", organisation=world.provider_org)
     application = ready(call, household, child, operator)
     assert application.filed_by == operator
+    another = f.user_with_role(Role.DESK_OPERATOR, username="altro.sportello", organisation=world.provider_org)
+    with pytest.raises(PermissionDenied):  # an application is acted on by the operator who filed it, not any other
+        services.application_submit(application=application, by=another)
+    with pytest.raises(ValidationError) as half:  # every declaration, or none is recorded
+        services.application_declare(application=application, declarations=["truthful"], by=operator)
+    assert "declarations" in half.value.message_dict
     services.application_submit(application=application, by=operator)
 
     late = call.closes_at + dt.timedelta(seconds=1)

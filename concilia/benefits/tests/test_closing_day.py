@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
@@ -87,6 +88,11 @@ def test_closing_day_ranks_explains_and_a_second_person_publishes(
     with translation.override("it"):
         page = owner.get(f"/famiglia/domande/{first.pk}/graduatoria/").content.decode()
     assert "data-explanation" in page and first.protocol in page
+    assert 'id="objection-text"' in page  # the objection form, until the deadline
+    with time_machine.travel(ranking.objections_until + dt.timedelta(seconds=1)):
+        owner.force_login(first.household.owner)  # the session of two weeks ago has expired
+        late = owner.get(f"/famiglia/domande/{first.pk}/graduatoria/").content.decode()
+    assert "data-explanation" in late and 'id="objection-text"' not in late  # not after it
     stranger = Client()
     stranger.force_login(third.household.owner)
     assert stranger.get(f"/famiglia/domande/{first.pk}/graduatoria/").status_code == 404
