@@ -71,9 +71,7 @@ class DeskFileForm(forms.Form):
             )
             return data
         self.target_choices = self.targets(call)
-        self.fields["target"].widget = forms.RadioSelect(
-            attrs={"class": "form-check-input"}, choices=self.target_choices
-        )
+        self.fields["target"].widget = forms.RadioSelect(choices=self.target_choices)
         return data
 
     def targets(self, call: Call) -> list[tuple[str, str]]:

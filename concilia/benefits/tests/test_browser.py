@@ -16,6 +16,7 @@ from concilia.benefits import services
 from concilia.benefits.models import Application
 from concilia.benefits.tests.test_applications import voucher_call
 from concilia.conftest import ARTIFACTS
+from concilia.core import clock
 from concilia.core.testing import factories as f
 from concilia.core.testing.axe import assert_accessible
 
@@ -119,3 +120,59 @@ def test_a_family_applies_from_a_phone_and_reads_its_ranking(browser_page: Any, 
     assert "Bassi" not in page.locator("[data-ranking]").inner_text()  # protocol numbers, not names
     assert_accessible(page)
     shot(page, "9-public-ranking")
+
+
+def test_an_operator_files_for_a_family_and_searches_the_nurseries(
+    browser_page: Any, live_server: Any, world: Any
+) -> None:
+    """At the desk: the household found by a parent's tax code, the child chosen, the nurseries searched."""
+    from concilia.benefits.models import Adult, Child, Household
+    from concilia.benefits.tests.test_applications import family
+    from concilia.benefits.tests.test_preference_search import place_call
+
+    page, base = browser_page, live_server.url
+    home = f.MunicipalityFactory(name="Casa", latitude=45.5355, longitude=9.2290)
+    call, (near, far, _older) = place_call(world, home)
+    household, child = family("colombo")
+    Household.objects.filter(pk=household.pk).update(municipality=home)
+    child.birth_date = clock.today() - dt.timedelta(days=400)  # a nursery's age
+    child.save()
+    Adult.objects.filter(household=household, first_name="Anna").update(tax_code="RSSMRA85T10A562S")
+    services.member_save(
+        member=Child(household=household, first_name="Leo", last_name="colombo", birth_date=child.birth_date),
+        by=household.owner,
+    )  # two children: the operator chooses
+    operator = f.user_with_role(Role.DESK_OPERATOR, username="sportello.sesto", organisation=world.provider_org)
+    operator.set_password(PASSWORD)
+    operator.save()
+
+    page.goto(f"{base}/accesso/?next=/area/")
+    page.locator('[name="username"]').fill("sportello.sesto")
+    page.locator('[name="password"]').fill(PASSWORD)
+    page.locator("form [type=submit]").last.click()
+    page.wait_for_url("**/area/")
+    page.locator("a[data-desk-file]").click()
+    page.wait_for_url("**/famiglia/sportello/")
+    page.locator('[name="tax_code"]').fill("rssmra85t10a562s")
+    page.locator('[name="call"]').select_option(str(call.pk))
+    page.get_by_role("button", name="Cerca il nucleo").click()
+    page.get_by_role("radio", name=f"{child.first_name} {child.last_name}").check()
+    assert_accessible(page)
+    shot(page, "desk-1-child")
+    page.get_by_role("button", name="Inizia la domanda").click()
+    page.wait_for_url("**/famiglia/domande/*/")
+    application = Application.objects.get(household=household)
+    assert application.filed_by == operator and application.child == child
+
+    page.goto(f"{base}/famiglia/domande/{application.pk}/passo/preferences/")
+    assert page.locator("[data-offer]").count() == 3
+    page.locator("#offer-q").fill("arcobaleno")
+    page.locator("[data-offer-search] button[type=submit]").click()
+    page.wait_for_url("**/passo/preferences/?q=arcobaleno")
+    assert page.locator("[data-offer]").count() == 1
+    page.locator('[name="choice_1"]').select_option(str(far.pk))
+    assert_accessible(page)
+    shot(page, "desk-2-nurseries")
+    page.get_by_role("button", name="Salva e continua").click()
+    page.wait_for_url("**/passo/declarations/")
+    assert list(application.preferences.values_list("offer_id", flat=True)) == [far.pk]
