@@ -445,7 +445,8 @@ def close_and_publish(call_id: int, profile: bool) -> dict[str, Any]:
     spans = Spans()
     spans.wrap(closing, "take_snapshot", "snapshot")
     spans.wrap(closing, "recompute", "engine")
-    spans.wrap(closing, "_compute", "compute")
+    spans.wrap(closing, "_create_ranking", "create")
+    spans.wrap(closing, "_store_explanations", "store")
     spans.wrap(closing, "_tell_families", "tell")
     spans.wrap(connections["default"], "run_and_clear_commit_hooks", "on_commit")
     profiler = cProfile.Profile() if profile else None
@@ -472,10 +473,11 @@ def close_and_publish(call_id: int, profile: bool) -> dict[str, Any]:
     phases["of_closing_day"] = {
         "snapshot (read the versions, store the snapshot)": (s["snapshot"], n["snapshot"]),
         "engine (rank, explanation records)": (s["engine"], n["engine"]),
-        "ranking and explanations stored": (s["compute"] - s["engine"], n["compute"] - n["engine"]),
+        "ranking stored": (s["create"] - s["engine"], n["create"] - n["engine"]),
+        "explanations stored (chunks, each with the progress)": (s["store"], n["store"]),
         "closing the call, progress, locks": (
-            phases["closing_day"]["s"] - s["compute"] - s["snapshot"],
-            phases["closing_day"]["queries"] - n["compute"] - n["snapshot"],
+            phases["closing_day"]["s"] - s["create"] - s["store"] - s["snapshot"],
+            phases["closing_day"]["queries"] - n["create"] - n["store"] - n["snapshot"],
         ),
     }
     phases["of_ranking_approve"] = {
@@ -683,6 +685,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ["CONCILIA_DATA_DIR"] = str(workdir)
     try:
         _setup(args)
+        import logging
+
+        logging.getLogger("celery.app.trace").setLevel(logging.WARNING)  # one line per e-mail batch otherwise
         from django.core.management import call_command
         from django.db import connection
 
