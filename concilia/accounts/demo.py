@@ -33,6 +33,9 @@ ACCOUNTS: list[tuple[str, str, str, list[tuple[Role, str | None, str | None]]]] 
     ("capofila.sesto", "Capofila", "Net & Co", [(Role.ALLIANCE_LEAD, None, "Comune di Sesto San Giovanni")]),
     ("assemi", "Capofila", "A.S.S.E.MI.", [(Role.ALLIANCE_LEAD, None, "A.S.S.E.MI. – Azienda Sociale Sud Est Milano")]),
     ("famiglie.dintorni", "Referente", "Famiglie e dintorni", [(Role.SERVICE_PROVIDER, None, "Famiglie e dintorni")]),
+    # Issue 17. The municipal nursery of the demo's place call (services/data/demo.yaml, an example) confirms the
+    # enrolment of the children whose families accepted its places.
+    ("nido.sesto", "Nido", "Sesto San Giovanni", [(Role.SERVICE_PROVIDER, None, "Comune di Sesto San Giovanni")]),
     # The worked example call of the ATS Val Padana network (programming/data/demo.yaml): the lead of
     # an example alliance of that network, who completes and submits its draft proposal, and an
     # evaluator, who needs no role (the call's Evaluator row, made by the programming demo, is enough).

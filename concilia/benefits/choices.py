@@ -46,3 +46,15 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+
+
+class PlaceStatus(models.TextChoices):
+    OFFERED = "offered", _("Offered, waiting for the family's answer")
+    ACCEPTED = "accepted", _("Accepted by the family")
+    REFUSED = "refused", _("Refused by the family")
+    EXPIRED = "expired", _("Expired without an answer")
+    ENROLLED = "enrolled", _("Enrolment confirmed by the provider")
+
+
+#: The states in which a place holds its seat (a refused or expired one has given it back).
+HOLDING_PLACE = (PlaceStatus.OFFERED, PlaceStatus.ACCEPTED, PlaceStatus.ENROLLED)

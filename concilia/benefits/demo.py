@@ -13,6 +13,8 @@ Everything here is invented and marked as such (``is_example``, “esempio” in
 C.I.P. project and its municipalities, not any call for families, amount or household. Households are
 generated with a fixed seed, so every load makes the same ones. ``famiglia.esempio`` (password
 ``concilia-demo``) is one of the nursery call's applicants: its area shows its place and the reasons.
+The nursery's places were offered two days ago: one example family accepted, another refused and its seat
+went to the next family; ``nido.sesto`` (the municipal nursery, accounts/demo.py) confirms enrolments.
 """
 
 from __future__ import annotations
@@ -104,6 +106,7 @@ class BenefitsResult:
     households: int = 0
     applications: int = 0
     drafts: int = 0
+    places: int = 0
     skipped: bool = False
 
     def __str__(self) -> str:
@@ -111,7 +114,8 @@ class BenefitsResult:
             return "benefits.demo: family calls present, nothing loaded"
         return (
             f"benefits.demo: 2 family calls (one open, one ranked and published), {self.households} example "
-            f"households, {self.applications} applications ({self.drafts} refused by the rules, left as drafts)"
+            f"households, {self.applications} applications ({self.drafts} refused by the rules, left as drafts), "
+            f"{self.places} nursery places offered"
         )
 
 
@@ -248,6 +252,16 @@ def load(*, force: bool = False, now: dt.datetime | None = None) -> BenefitsResu
         ranking = services.closing_day(call=places, by=None, now=closes + dt.timedelta(hours=1))
         services.ranking_request(ranking=ranking, by=first, now=closes + dt.timedelta(hours=2))
         services.ranking_approve(ranking=ranking, by=second, now=closes + dt.timedelta(hours=3))
+        # The places: offered two days ago; one example family accepted, another refused yesterday, and the
+        # seat it gave back went to the next family in the ranking, which has still to answer.
+        offered = services.places_offer(call=places, by=first, now=now - dt.timedelta(days=2))
+        examples = [p for p in offered if p.application.household.owner_id != family.pk]
+        if len(examples) >= 2:
+            services.place_answer(place=examples[0], accept=True, by=examples[0].application.household.owner,
+                                  now=now - dt.timedelta(days=1))  # fmt: skip
+            services.place_answer(place=examples[1], accept=False, by=examples[1].application.household.owner,
+                                  now=now - dt.timedelta(days=1, hours=-2))  # fmt: skip
+        result.places = len(offered)
 
         # The voucher call for summer camps: open now, some families have applied already.
         voucher = _call(
@@ -295,6 +309,8 @@ def unload() -> str:
 
     with transaction.atomic():
         calls = list(Call.objects.filter(code__in=(VOUCHER_CODE, PLACES_CODE)))
+        m.Place.objects.filter(call__in=calls).delete()
+        m.Seat.objects.filter(call_offer__call__in=calls).delete()
         m.Explanation.objects.filter(ranking__call__in=calls).delete()
         m.Objection.objects.filter(ranking__call__in=calls).delete()
         for ranking in m.FamilyRanking.objects.filter(call__in=calls):

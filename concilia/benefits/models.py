@@ -31,6 +31,7 @@ from concilia.benefits.choices import (
     ConfirmationStatus,
     Employment,
     ObjectionStatus,
+    PlaceStatus,
     RunStatus,
 )
 from concilia.core.models import BaseModel, CentsField
@@ -722,3 +723,90 @@ class ClosingRun(models.Model):
     @property
     def percent(self) -> int:
         return 100 if self.status == RunStatus.DONE else (self.done * 100 // self.total if self.total else 0)
+
+
+class Seat(models.Model):
+    """One of the places an offer gives to a place call (``CallOffer.places`` of them, numbered from 1).
+
+    A place offered to a family holds a seat; the database lets no two live places hold the same seat, so
+    an offer can never be overbooked, whatever runs at the same time.
+    """
+
+    call_offer = models.ForeignKey(
+        "programming.CallOffer", on_delete=models.PROTECT, related_name="seats", verbose_name=_("offer of the call")
+    )
+    number = models.PositiveIntegerField(_("number"))
+
+    class Meta:
+        ordering = ["call_offer", "number"]
+        verbose_name = _("seat")
+        verbose_name_plural = _("seats")
+        constraints = [
+            models.UniqueConstraint(fields=["call_offer", "number"], name="benefits_seat_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call_offer} · {self.number}"
+
+
+class Place(BaseModel):
+    """A place of a place call offered to an application: accepted or refused by the family within the call's
+    days (or expired), then the enrolment confirmed by the provider. Refused and expired places give their seat
+    back and the waiting list moves (``services.places``)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="places", verbose_name=_("application")
+    )
+    call = models.ForeignKey(
+        "programming.Call", on_delete=models.PROTECT, related_name="family_places", verbose_name=_("call")
+    )
+    seat = models.ForeignKey(Seat, on_delete=models.PROTECT, related_name="places", verbose_name=_("seat"))
+    offer = models.ForeignKey(
+        "services.Offer", on_delete=models.PROTECT, related_name="family_places", verbose_name=_("offer")
+    )
+    ranking = models.ForeignKey(
+        FamilyRanking, on_delete=models.PROTECT, related_name="places", verbose_name=_("from the ranking")
+    )
+    round = models.PositiveIntegerField(
+        _("round"), default=1, help_text=_("1: offered from the ranking; 2 and after: freed by a refusal or expiry.")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=PlaceStatus.choices, default=PlaceStatus.OFFERED)
+    offered_at = models.DateTimeField(_("offered at"))
+    answer_by = models.DateTimeField(_("answer by"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    enrolled_at = models.DateTimeField(_("enrolment confirmed at"), null=True, blank=True)
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enrolment confirmed by"),
+    )
+
+    class Meta:
+        ordering = ["call", "offered_at", "pk"]
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seat"],
+                condition=Q(status__in=["offered", "accepted", "enrolled"]),
+                name="benefits_place_one_per_seat",
+                violation_error_message=_("This seat is already held by another place: no offer is overbooked."),
+            ),
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(status__in=["offered", "accepted", "enrolled"]),
+                name="benefits_place_one_per_application",
+                violation_error_message=_("This application already holds a place."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="offered") | Q(answered_at__isnull=False),
+                name="benefits_place_answered_has_time",
+                violation_error_message=_("An answered place records when it was answered."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} · {self.offer} ({self.get_status_display()})"

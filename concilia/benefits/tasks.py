@@ -22,3 +22,11 @@ def close_call(call_id: int, user_id: int | None = None) -> int:
 
     by = User.objects.get(pk=user_id) if user_id is not None else None
     return closing_day(call=Call.objects.get(pk=call_id), by=by).pk
+
+
+@shared_task(name="concilia.expire_places")
+def expire_places() -> int:
+    """Places not answered in time expire and go to the next families (the beat runs it every few minutes)."""
+    from concilia.benefits.services import places_expire
+
+    return places_expire()

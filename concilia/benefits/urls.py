@@ -1,6 +1,6 @@
 from django.urls import path
 
-from concilia.benefits import apply_views, desk_views, ranking_views, views
+from concilia.benefits import apply_views, desk_views, place_views, ranking_views, views
 
 app_name = "benefits"
 
@@ -38,6 +38,12 @@ urlpatterns = [
     path("graduatorie/<int:pk>/approva/", ranking_views.ranking_approve, name="ranking_approve"),
     path("ricorsi/<int:pk>/decidi/", ranking_views.objection_decide, name="objection_decide"),
     path("sportello/", desk_views.desk_file, name="desk_file"),
+    path("domande/<int:pk>/posto/", place_views.place, name="place"),
+    path("domande/<int:pk>/posto/rispondi/", place_views.place_answer, name="place_answer"),
+    path("domande/<int:pk>/posto/lettera/", place_views.place_letter, name="place_letter"),
+    path("bandi/<int:pk>/posti/", place_views.call_places, name="call_places"),
+    path("posti/", place_views.provider_places, name="provider_places"),
+    path("posti/<int:pk>/iscrivi/", place_views.place_enrol, name="place_enrol"),
     path("conferme-lavoro/", apply_views.confirmations, name="confirmations"),
     path("conferme-lavoro/<int:pk>/", apply_views.confirmation_decide, name="confirmation_decide"),
 ]

@@ -37,9 +37,15 @@ def local_time(value: dt.datetime) -> str:
 
 
 def receipt_pdf(
-    *, protocol: str, issuer: str, rows: Iterable[tuple[Any, Any]], at: dt.datetime, statement: str
+    *,
+    protocol: str,
+    issuer: str,
+    rows: Iterable[tuple[Any, Any]],
+    at: dt.datetime,
+    statement: str,
+    title: str | None = None,
 ) -> bytes:
-    """One page: the title, who issues it, the rows (label, value) and the closing statement."""
+    """One page: the title (a receipt of submission unless told), who issues it, the rows and the statement."""
     pdf = FPDF(format="A4")
     pdf.core_fonts_encoding = ENCODING
     pdf.set_compression(False)  # a page of text: small either way, and its text stays searchable
@@ -48,7 +54,7 @@ def receipt_pdf(
     pdf.set_creation_date(timezone.localtime(at, timezone.get_default_timezone()))
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 16)
-    pdf.multi_cell(0, 9, _safe(_("Receipt of submission")), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 9, _safe(title or _("Receipt of submission")), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 11)
     pdf.multi_cell(0, 6, _safe(issuer), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)

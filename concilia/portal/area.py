@@ -136,7 +136,9 @@ def acting_registers(user: Any) -> list[dict[str, Any]]:
 def work_area(request: HttpRequest) -> HttpResponse:
     if request.session.get(CITIZEN_SESSION_KEY):
         return redirect("citizens:area")  # a citizen's landing page is the personal area
+    from concilia.accounts.choices import Role
     from concilia.benefits.services import may_file_for
+    from concilia.core.permissions import scope_of
 
     tasks = waiting(request.user)
     return render(
@@ -147,5 +149,6 @@ def work_area(request: HttpRequest) -> HttpResponse:
             "register_groups": acting_registers(request.user),
             "today": clock.today(),
             "may_file": may_file_for(request.user),
+            "is_provider": scope_of(request.user).has_role(Role.SERVICE_PROVIDER),
         },
     )

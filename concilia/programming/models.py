@@ -319,6 +319,12 @@ class FamilyCallTerms(BaseModel):
     basis = models.CharField(_("voucher amount"), max_length=12, choices=VoucherBasis.choices, blank=True)
     amount_cents = CentsField(_("amount (cents)"), null=True, blank=True)
     max_weeks = models.PositiveSmallIntegerField(_("maximum weeks per child"), null=True, blank=True)
+    answer_days = models.PositiveSmallIntegerField(
+        _("days to answer a place"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("Place calls: the days a family has to accept or refuse the place offered."),
+    )
     max_per_child_cents = CentsField(_("maximum per child (cents)"), null=True, blank=True)
     max_per_household_cents = CentsField(_("maximum per application (cents)"), null=True, blank=True)
     service_kinds = models.JSONField(

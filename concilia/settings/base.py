@@ -221,6 +221,8 @@ CELERY_BEAT_SCHEDULE = {
     "apply-retention": {"task": "concilia.apply_retention", "schedule": crontab(hour=3, minute=30)},
     # Closing day of the family calls whose deadline has passed (benefits/services/closing.py).
     "close-due-calls": {"task": "concilia.close_due_calls", "schedule": crontab(minute="*/5")},
+    # Places not answered in time expire and go to the next families (benefits/services/places.py).
+    "expire-places": {"task": "concilia.expire_places", "schedule": crontab(minute="*/5")},
 }
 
 USE_SMTP = env.bool("USE_SMTP", default=False)

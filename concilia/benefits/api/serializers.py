@@ -363,3 +363,26 @@ class DeclarationsInput(serializers.Serializer):
         child=serializers.ChoiceField(choices=[code for code, _text in DECLARATIONS]),
         help_text="Every code of declarations_to_make: the service refuses the step without all of them.",
     )
+
+
+class PlaceSerializer(serializers.ModelSerializer):
+    """A place offered to an application: where, its state, until when to answer."""
+
+    offer_name = serializers.SerializerMethodField()
+    municipality = serializers.CharField(source="offer.service.municipality.name", read_only=True)
+    address = serializers.CharField(source="offer.service.address", read_only=True)
+
+    class Meta:
+        model = models.Place
+        fields = ["id", "offer", "offer_name", "address", "municipality", "round", "status", "offered_at",
+                  "answer_by", "answered_at", "enrolled_at"]  # fmt: skip
+        read_only_fields = fields
+
+    def get_offer_name(self, place: models.Place) -> str:
+        from concilia.benefits.services import offer_name
+
+        return offer_name(place.offer)
+
+
+class PlaceAnswerInput(serializers.Serializer):
+    accept = serializers.BooleanField(help_text="true: the family accepts the place; false: it refuses it.")

@@ -23,4 +23,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("applications/<int:pk>/submit/", v.SubmitEndpoint.as_view(), name="api-benefits-application-submit"),
     path("applications/<int:pk>/withdraw/", v.WithdrawEndpoint.as_view(), name="api-benefits-application-withdraw"),
     path("applications/<int:pk>/ranking/", v.RankingEndpoint.as_view(), name="api-benefits-application-ranking"),
+    path("applications/<int:pk>/place/", v.PlaceEndpoint.as_view(), name="api-benefits-application-place"),
+    path(
+        "applications/<int:pk>/place/answer/",
+        v.PlaceAnswerEndpoint.as_view(),
+        name="api-benefits-application-place-answer",
+    ),
 ]

@@ -229,3 +229,35 @@ class RankingEndpoint(APIView):
             "can_object": selectors.may_object(application, ranking, request.user),
         }
         return Response(s.RankingPlaceSerializer(data).data)
+
+
+def _current_place(application: Application) -> Any:
+    return application.places.select_related("offer__service__municipality").order_by("-offered_at", "-pk").first()
+
+
+class PlaceEndpoint(APIView):
+    """The place offered to the application (as ``/famiglia/domande/<id>/posto/``); 404 before one is offered."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=s.PlaceSerializer, summary="The place offered to the application", tags=TAGS)
+    def get(self, request: Request, pk: int) -> Response:
+        application = get_object_or_404(visible_applications(request.user), pk=pk)
+        place = _current_place(application)
+        if place is None:
+            raise exceptions.NotFound(_("No place has been offered to this application."))
+        return Response(s.PlaceSerializer(place).data)
+
+
+@extend_schema(request=s.PlaceAnswerInput, responses=s.PlaceSerializer, tags=TAGS)
+class PlaceAnswerEndpoint(ApplicationStep):
+    """Accept or refuse the place offered (the family only); a refusal offers the seat to the next family."""
+
+    input = s.PlaceAnswerInput
+
+    def perform(self, obj: Application, data: dict[str, Any], request: Request) -> dict[str, Any]:
+        place = obj.places.filter(status="offered").first()
+        if place is None:
+            raise exceptions.NotFound(_("No place waits for an answer."))
+        services.place_answer(place=place, accept=data["accept"], by=request.user)
+        return dict(s.PlaceSerializer(_current_place(obj)).data)

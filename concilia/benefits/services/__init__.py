@@ -35,6 +35,15 @@ from concilia.benefits.services.household import (
     member_remove,
     member_save,
 )
+from concilia.benefits.services.places import (
+    may_enrol,
+    offer_name,
+    place_answer,
+    place_enrol,
+    places_expire,
+    places_offer,
+    published_ranking,
+)
 
 __all__ = [
     "close_due_calls",
@@ -59,6 +68,13 @@ __all__ = [
     "household_save",
     "isee_save",
     "may_file_for",
+    "may_enrol",
+    "offer_name",
+    "place_answer",
+    "place_enrol",
+    "places_expire",
+    "places_offer",
+    "published_ranking",
     "member_remove",
     "member_save",
 ]

@@ -176,3 +176,52 @@ def test_an_operator_files_for_a_family_and_searches_the_nurseries(
     page.get_by_role("button", name="Salva e continua").click()
     page.wait_for_url("**/passo/declarations/")
     assert list(application.preferences.values_list("offer_id", flat=True)) == [far.pk]
+
+
+def test_a_family_accepts_its_place_another_refuses_and_the_nursery_enrols(
+    browser_page: Any, live_server: Any, world: Any
+) -> None:
+    """Issue 17's places on a phone: accept, refuse (the next family is offered the seat), the provider enrols."""
+    from concilia.benefits.models import Place
+    from concilia.benefits.tests.test_places import ranked_place_call
+
+    page, base = browser_page, live_server.url
+    page.set_viewport_size(PHONE)
+    call, _offer, (first, second, third, _fourth) = ranked_place_call(world)
+    services.places_offer(call=call, by=world.coordinator)
+    provider = f.user_with_role(Role.SERVICE_PROVIDER, username="nido.prova", organisation=world.provider_org)
+    for user in (first.household.owner, second.household.owner, provider):
+        user.set_password(PASSWORD)
+        user.save()
+
+    def login(username: str, next_url: str) -> None:
+        page.context.clear_cookies()
+        page.goto(f"{base}/accesso/?next={next_url}")
+        page.locator('[name="username"]').fill(username)
+        page.locator('[name="password"]').fill(PASSWORD)
+        page.locator("form [type=submit]").last.click()
+        page.wait_for_url(f"**{next_url}")
+
+    login(first.household.owner.username, f"/famiglia/domande/{first.pk}/posto/")
+    assert page.locator("[data-place]").get_attribute("data-place") == "offered"
+    assert_accessible(page)
+    shot(page, "place-1-offered")
+    page.get_by_role("button", name="Accetta il posto").click()
+    page.wait_for_url("**/posto/")
+    assert page.locator("[data-place]").get_attribute("data-place") == "accepted"
+    shot(page, "place-2-accepted")
+
+    login(second.household.owner.username, f"/famiglia/domande/{second.pk}/posto/")
+    page.get_by_role("button", name="Rifiuta il posto").click()
+    page.wait_for_url("**/posto/")
+    assert page.locator("[data-place]").get_attribute("data-place") == "refused"
+    assert Place.objects.get(application=third).status == "offered"  # the seat went to the next family
+
+    login("nido.prova", "/famiglia/posti/")
+    assert page.locator('[data-provider-place="accepted"]').count() == 1
+    assert_accessible(page)
+    shot(page, "place-3-provider")
+    page.get_by_role("button", name="Conferma l'iscrizione").click()
+    page.wait_for_url("**/famiglia/posti/")
+    assert page.locator('[data-provider-place="enrolled"]').count() == 1
+    shot(page, "place-4-enrolled")

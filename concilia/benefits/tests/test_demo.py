@@ -53,6 +53,13 @@ def test_an_open_voucher_call_and_a_published_nursery_ranking(data: demo.Benefit
     assert all(c.is_example for c in (voucher, places))
     assert not Household.objects.filter(is_example=False).exists()  # every household is an example
     assert demo.load().skipped  # a second load finds them
+    # The places: offered, one accepted, one refused and its seat offered to the next family (round 2).
+    from concilia.benefits.models import Place
+
+    statuses = set(Place.objects.filter(call=places).values_list("status", flat=True))
+    assert {"offered", "accepted", "refused"} <= statuses
+    refused = Place.objects.get(call=places, status="refused")
+    assert Place.objects.filter(call=places, round=2, seat=refused.seat, status="offered").exists()
 
 
 def test_the_demo_family_sees_its_place_and_why(data: demo.BenefitsResult) -> None:

@@ -515,6 +515,14 @@ PAGES: dict[str, Rule] = {
     ),
     "benefits:ranking_public": exempt("a published ranking, public: benefits/tests/test_closing_day.py reads it"),
     "benefits:confirmations": Rule(allow=roles(HR), scoped=False, methods=("GET",)),
+    # Places of a place call: the family's place, the coordinators' list, the providers' enrolments.
+    **{
+        f"benefits:{name}": exempt(
+            "a place of a place call: benefits/tests/test_places.py tries another family, staff and providers"
+        )
+        for name in ("place", "place_answer", "place_letter", "call_places", "place_enrol")
+    },
+    "benefits:provider_places": Rule(allow=roles(PROV), scoped=False, methods=("GET",)),
     # A help-desk operator (and the admin) files an application on a family's behalf.
     "benefits:desk_file": Rule(allow=roles(DESK), scoped=False),
     "benefits:confirmation_decide": Rule(
@@ -658,6 +666,14 @@ OPERATIONS: dict[str, Rule] = {
     # benefits/tests/test_api.py tries the family, another family, the staff, the operator who filed).
     "benefits_applications_ranking_retrieve": Rule(
         allow=NOBODY, see=NOBODY, fixture="benefits.application", allow_other=NOBODY, see_other=NOBODY
+    ),
+    # Nor is a place offered here: not found (benefits/tests/test_places.py answers one through the API, and tries
+    # another family); answering is the family's (its empty answer is a 400), nobody else's.
+    "benefits_applications_place_retrieve": Rule(
+        allow=NOBODY, see=NOBODY, fixture="benefits.application", allow_other=NOBODY, see_other=NOBODY
+    ),
+    "benefits_applications_place_answer_create": Rule(
+        allow=_FAMILY, see=_FAMILY, fixture="benefits.application", allow_other=NOBODY, see_other=NOBODY
     ),
 }
 for _step, _data in (
