@@ -38,8 +38,9 @@ def client_for(user: Any) -> Client:
     return c
 
 
-def ranked_place_call(world: Any) -> tuple[Any, Any, list[Application]]:
-    """A nursery call with two places and four families, ranked and published; the applications in rank order."""
+def ranked_place_call(world: Any, families: int = 4) -> tuple[Any, Any, list[Application]]:
+    """A nursery call with two places and four families (or ``families``), ranked and published; the applications
+    in rank order."""
     now = clock.now()
     call = pf.CallFactory(
         plan=pf.funded_plan(network=world.network), network=world.network, publisher=world.lead_org,
@@ -51,7 +52,7 @@ def ranked_place_call(world: Any) -> tuple[Any, Any, list[Application]]:
     CallOffer.objects.create(call=call, offer=offer, places=2)
     programming.call_transition(call=call, to=CallStatus.OPEN, by=world.coordinator)
     call.refresh_from_db()
-    for i, name in enumerate(NAMES):
+    for i, name in enumerate([*NAMES, *(f"famiglia{n}" for n in range(len(NAMES), families))][:families]):
         household, _child = family(name)
         child = services.member_save(
             member=Child(household=household, first_name="Nina", last_name=name,
