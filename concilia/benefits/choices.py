@@ -58,3 +58,15 @@ class PlaceStatus(models.TextChoices):
 
 #: The states in which a place holds its seat (a refused or expired one has given it back).
 HOLDING_PLACE = (PlaceStatus.OFFERED, PlaceStatus.ACCEPTED, PlaceStatus.ENROLLED)
+
+
+class VoucherStatus(models.TextChoices):
+    ISSUED = "issued", _("Issued, to be spent")
+    REDEEMED = "redeemed", _("Spent at a provider")
+    EXPIRED = "expired", _("Expired unused: its value went back to the call")
+
+
+class RedemptionStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Waiting for reimbursement")
+    APPROVED = "approved", _("Reimbursement approved")
+    REJECTED = "rejected", _("Rejected")

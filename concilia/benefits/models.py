@@ -32,7 +32,9 @@ from concilia.benefits.choices import (
     Employment,
     ObjectionStatus,
     PlaceStatus,
+    RedemptionStatus,
     RunStatus,
+    VoucherStatus,
 )
 from concilia.core.models import BaseModel, CentsField
 from concilia.programming.choices import RankingStatus
@@ -810,3 +812,136 @@ class Place(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.application} · {self.offer} ({self.get_status_display()})"
+
+
+class Voucher(BaseModel):
+    """A family's voucher from a voucher call's ranking: a code (and its QR) worth ``value_cents``, valid between
+    two dates at the services the call covers; spent once at a provider (:class:`Redemption`), up to its value."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="vouchers", verbose_name=_("application")
+    )
+    call = models.ForeignKey(
+        "programming.Call", on_delete=models.PROTECT, related_name="family_vouchers", verbose_name=_("call")
+    )
+    ranking = models.ForeignKey(
+        FamilyRanking, on_delete=models.PROTECT, related_name="vouchers", verbose_name=_("from the ranking")
+    )
+    round = models.PositiveIntegerField(
+        _("round"),
+        default=1,
+        help_text=_("1: issued from the ranking; 2 and after: from the value others left unused."),
+    )
+    code = models.CharField(_("code"), max_length=14, unique=True)
+    value_cents = CentsField(_("value (cents)"))
+    redeemed_cents = CentsField(_("spent (cents)"), default=0)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    status = models.CharField(_("status"), max_length=12, choices=VoucherStatus.choices, default=VoucherStatus.ISSUED)
+    issued_at = models.DateTimeField(_("issued at"))
+
+    class Meta:
+        ordering = ["call", "issued_at", "pk"]
+        verbose_name = _("voucher")
+        verbose_name_plural = _("vouchers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value_cents__gt=0), name="benefits_voucher_value_positive",
+                violation_error_message=_("A voucher is worth more than nothing."),
+            ),
+            models.CheckConstraint(
+                condition=Q(redeemed_cents__gte=0) & Q(redeemed_cents__lte=models.F("value_cents")),
+                name="benefits_voucher_within_value",
+                violation_error_message=_("A voucher is never spent beyond its value."),
+            ),
+            models.UniqueConstraint(
+                fields=["application", "round"], name="benefits_voucher_one_per_round",
+                violation_error_message=_("This application already has its voucher of this round."),
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def remaining_cents(self) -> int:
+        return int(self.value_cents) - int(self.redeemed_cents)
+
+
+class ReimbursementBatch(BaseModel):
+    """Redemptions a coordinator approved together for payment (exported as a spreadsheet for the accounts)."""
+
+    call = models.ForeignKey(
+        "programming.Call", on_delete=models.PROTECT, related_name="reimbursement_batches", verbose_name=_("call")
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("approved by")
+    )
+    approved_at = models.DateTimeField(_("approved at"))
+    total_cents = CentsField(_("total (cents)"), default=0)
+
+    class Meta:
+        ordering = ["call", "approved_at", "pk"]
+        verbose_name = _("reimbursement batch")
+        verbose_name_plural = _("reimbursement batches")
+
+    def __str__(self) -> str:
+        return f"{self.call} · {self.approved_at:%Y-%m-%d %H:%M}"
+
+
+class Redemption(BaseModel):
+    """A voucher spent at a provider: the amount, the period and attendance, the provider's receipt; then
+    reimbursed to the provider in a coordinator's batch."""
+
+    voucher = models.ForeignKey(
+        Voucher, on_delete=models.PROTECT, related_name="redemptions", verbose_name=_("voucher")
+    )
+    provider = models.ForeignKey(
+        "network.Organisation", on_delete=models.PROTECT, related_name="redemptions", verbose_name=_("provider")
+    )
+    service = models.ForeignKey(
+        "services.Service", on_delete=models.PROTECT, related_name="redemptions", verbose_name=_("service")
+    )
+    amount_cents = CentsField(_("amount (cents)"))
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    attendance_days = models.PositiveSmallIntegerField(_("days attended"))
+    receipt_number = models.CharField(_("receipt number"), max_length=40)
+    redeemed_at = models.DateTimeField(_("redeemed at"))
+    redeemed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("redeemed by")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=RedemptionStatus.choices, default=RedemptionStatus.SUBMITTED
+    )
+    batch = models.ForeignKey(
+        ReimbursementBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="redemptions",
+        verbose_name=_("reimbursement batch"),
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["-redeemed_at", "pk"]
+        verbose_name = _("redemption")
+        verbose_name_plural = _("redemptions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["voucher"], condition=~Q(status="rejected"), name="benefits_redemption_once",
+                violation_error_message=_("This voucher has been spent already: a voucher is redeemed once."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_cents__gt=0), name="benefits_redemption_amount_positive",
+                violation_error_message=_("The amount must be more than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="benefits_redemption_period",
+                violation_error_message=_("The period ends after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="submitted") | Q(batch__isnull=False) | Q(status="rejected"),
+                name="benefits_redemption_approved_in_batch",
+                violation_error_message=_("An approved redemption belongs to a reimbursement batch."),
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.voucher} · {self.provider}"

@@ -30,3 +30,11 @@ def expire_places() -> int:
     from concilia.benefits.services import places_expire
 
     return places_expire()
+
+
+@shared_task(name="concilia.expire_vouchers")
+def expire_vouchers() -> int:
+    """Vouchers past their last day expire; their value goes down the ranking (the beat runs it nightly)."""
+    from concilia.benefits.services import vouchers_expire
+
+    return vouchers_expire()

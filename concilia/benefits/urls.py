@@ -1,6 +1,6 @@
 from django.urls import path
 
-from concilia.benefits import apply_views, desk_views, place_views, ranking_views, views
+from concilia.benefits import apply_views, desk_views, place_views, ranking_views, views, voucher_views
 
 app_name = "benefits"
 
@@ -44,6 +44,10 @@ urlpatterns = [
     path("bandi/<int:pk>/posti/", place_views.call_places, name="call_places"),
     path("posti/", place_views.provider_places, name="provider_places"),
     path("posti/<int:pk>/iscrivi/", place_views.place_enrol, name="place_enrol"),
+    path("domande/<int:pk>/voucher/", voucher_views.voucher, name="voucher"),
+    path("voucher/incassa/", voucher_views.voucher_redeem, name="voucher_redeem"),
+    path("bandi/<int:pk>/voucher/", voucher_views.call_vouchers, name="call_vouchers"),
+    path("bandi/<int:pk>/voucher/lotti/<int:batch>/", voucher_views.batch_download, name="batch_download"),
     path("conferme-lavoro/", apply_views.confirmations, name="confirmations"),
     path("conferme-lavoro/<int:pk>/", apply_views.confirmation_decide, name="confirmation_decide"),
 ]

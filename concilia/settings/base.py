@@ -223,6 +223,8 @@ CELERY_BEAT_SCHEDULE = {
     "close-due-calls": {"task": "concilia.close_due_calls", "schedule": crontab(minute="*/5")},
     # Places not answered in time expire and go to the next families (benefits/services/places.py).
     "expire-places": {"task": "concilia.expire_places", "schedule": crontab(minute="*/5")},
+    # Vouchers past their last day expire and their value goes down the ranking (benefits/services/vouchers.py).
+    "expire-vouchers": {"task": "concilia.expire_vouchers", "schedule": crontab(hour=0, minute=20)},
 }
 
 USE_SMTP = env.bool("USE_SMTP", default=False)

@@ -44,6 +44,14 @@ from concilia.benefits.services.places import (
     places_offer,
     published_ranking,
 )
+from concilia.benefits.services.vouchers import (
+    batch_xlsx,
+    covered,
+    redemptions_approve,
+    voucher_redeem,
+    vouchers_expire,
+    vouchers_issue,
+)
 
 __all__ = [
     "close_due_calls",
@@ -75,6 +83,12 @@ __all__ = [
     "places_expire",
     "places_offer",
     "published_ranking",
+    "batch_xlsx",
+    "covered",
+    "redemptions_approve",
+    "voucher_redeem",
+    "vouchers_expire",
+    "vouchers_issue",
     "member_remove",
     "member_save",
 ]

@@ -225,3 +225,60 @@ def test_a_family_accepts_its_place_another_refuses_and_the_nursery_enrols(
     page.wait_for_url("**/famiglia/posti/")
     assert page.locator('[data-provider-place="enrolled"]').count() == 1
     shot(page, "place-4-enrolled")
+
+
+def test_a_provider_redeems_a_voucher_from_a_phone_and_the_coordinator_approves(
+    browser_page: Any, live_server: Any, world: Any
+) -> None:
+    """Issue 17's vouchers: the family's code and QR, the provider's redemption on a phone, the batch approved."""
+    from concilia.benefits.models import Redemption, Voucher
+    from concilia.benefits.tests.test_vouchers import ranked_voucher_call
+    from concilia.services.tests.factories import ServiceFactory
+
+    page, base = browser_page, live_server.url
+    page.set_viewport_size(PHONE)
+    call, (first, *_rest) = ranked_voucher_call(world)
+    services.vouchers_issue(call=call, by=world.coordinator)
+    voucher = Voucher.objects.get(application=first)
+    ServiceFactory(name="Centro estivo Girandola", kind="centro_estivo", provider=world.provider_org)
+    provider = f.user_with_role(Role.SERVICE_PROVIDER, username="girandola", organisation=world.provider_org)
+    for user in (first.household.owner, provider, world.coordinator):
+        user.set_password(PASSWORD)
+        user.save()
+
+    def login(username: str, next_url: str) -> None:
+        page.context.clear_cookies()
+        page.goto(f"{base}/accesso/?next={next_url}")
+        page.locator('[name="username"]').fill(username)
+        page.locator('[name="password"]').fill(PASSWORD)
+        page.locator("form [type=submit]").last.click()
+        page.wait_for_url(f"**{next_url.split('?')[0]}*")
+
+    login(first.household.owner.username, f"/famiglia/domande/{first.pk}/voucher/")
+    assert page.locator("[data-voucher-code]").inner_text() == voucher.code
+    assert page.locator("[data-voucher-qr] svg").is_visible()
+    assert_accessible(page)
+    shot(page, "voucher-1-family")
+
+    login("girandola", f"/famiglia/voucher/incassa/?codice={voucher.code}")  # what the QR opens
+    assert page.locator('[name="code"]').input_value() == voucher.code
+    page.locator('[name="amount_cents"]').fill("300,00")
+    today = clock.today().isoformat()
+    page.locator('[name="period_start"]').fill(today)
+    page.locator('[name="period_end"]').fill(today)
+    page.locator('[name="attendance_days"]').fill("5")
+    page.locator('[name="receipt_number"]').fill("R-2026-41")
+    assert_accessible(page)
+    shot(page, "voucher-2-redeem")
+    page.get_by_role("button", name="Incassa", exact=True).click()
+    page.wait_for_url("**/famiglia/voucher/incassa/")
+    assert page.locator('[data-redemption="submitted"]').count() == 1
+    shot(page, "voucher-3-redeemed")
+
+    login(world.coordinator.username, f"/famiglia/bandi/{call.pk}/voucher/")
+    page.get_by_role("button", name="Approvali per il rimborso").click()
+    page.wait_for_url(f"**/famiglia/bandi/{call.pk}/voucher/")
+    assert page.locator("[data-batch]").count() == 1
+    assert_accessible(page)
+    shot(page, "voucher-4-approved")
+    assert Redemption.objects.get().status == "approved"
