@@ -36,6 +36,8 @@ ACCOUNTS: list[tuple[str, str, str, list[tuple[Role, str | None, str | None]]]] 
     # Issue 17. The municipal nursery of the demo's place call (services/data/demo.yaml, an example) confirms the
     # enrolment of the children whose families accepted its places.
     ("nido.sesto", "Nido", "Sesto San Giovanni", [(Role.SERVICE_PROVIDER, None, "Comune di Sesto San Giovanni")]),
+    # ... and the summer camp Il Torpedone (an example too) redeems the vouchers of the demo's spring voucher call.
+    ("torpedone", "Referente", "Il Torpedone", [(Role.SERVICE_PROVIDER, None, "Il Torpedone")]),
     # The worked example call of the ATS Val Padana network (programming/data/demo.yaml): the lead of
     # an example alliance of that network, who completes and submits its draft proposal, and an
     # evaluator, who needs no role (the call's Evaluator row, made by the programming demo, is enough).

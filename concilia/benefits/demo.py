@@ -15,6 +15,8 @@ generated with a fixed seed, so every load makes the same ones. ``famiglia.esemp
 ``concilia-demo``) is one of the nursery call's applicants: its area shows its place and the reasons.
 The nursery's places were offered two days ago: one example family accepted, another refused and its seat
 went to the next family; ``nido.sesto`` (the municipal nursery, accounts/demo.py) confirms enrolments.
+A spring voucher call, closed a month ago, has its vouchers issued (``famiglia.esempio`` has one); one was spent
+at the summer camp Il Torpedone (``torpedone``) and waits for the coordinators' reimbursement.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from concilia.programming.choices import ApplicationUnit, CallKind, CallStatus, 
 from concilia.programming.models import Call, CallOffer, FamilyCallTerms, FundingSource, Plan
 from concilia.programming.services import call_transition
 from concilia.services.choices import ServiceKind
-from concilia.services.models import Offer
+from concilia.services.models import Offer, Service
 from concilia.territory.models import Municipality
 
 NETWORK = "Rete territoriale per la conciliazione dell'ATS della Città Metropolitana di Milano"
@@ -46,6 +48,8 @@ COORDINATORS = ("coordinatore.milano", "coordinatrice.milano")
 FAMILY = "famiglia.esempio"
 VOUCHER_CODE = "voucher-estate-esempio"
 PLACES_CODE = "nidi-cip-esempio"
+SPRING_CODE = "voucher-primavera-esempio"
+CODES = (VOUCHER_CODE, PLACES_CODE, SPRING_CODE)
 EURO = 100
 SEED = 2026
 
@@ -101,21 +105,41 @@ tie_breakers:
 """
 
 
+SPRING_RULES = """\
+eligibility:
+  - {id: dichiarazioni, reason: "Le dichiarazioni sono state rese", rule: {is_true: {field: declaration}}}
+points:
+  - id: isee
+    label: "Fasce ISEE"
+    bands:
+      field: isee_cents
+      missing: 0
+      ranges:
+        - {min: 0, max: 1500000, points: 30}
+        - {min: 1500001, max: 2500000, points: 20}
+        - {min: 2500001, points: 10}
+  - {id: solo, label: "Genitore solo", condition: {is_true: {field: single_parent}}, points: 15}
+tie_breakers:
+  - {field: isee_cents, order: asc, missing: last}
+"""
+
+
 @dataclass
 class BenefitsResult:
     households: int = 0
     applications: int = 0
     drafts: int = 0
     places: int = 0
+    vouchers: int = 0
     skipped: bool = False
 
     def __str__(self) -> str:
         if self.skipped:
             return "benefits.demo: family calls present, nothing loaded"
         return (
-            f"benefits.demo: 2 family calls (one open, one ranked and published), {self.households} example "
+            f"benefits.demo: 3 family calls (one open, two ranked and published), {self.households} example "
             f"households, {self.applications} applications ({self.drafts} refused by the rules, left as drafts), "
-            f"{self.places} nursery places offered"
+            f"{self.places} nursery places offered, {self.vouchers} vouchers issued"
         )
 
 
@@ -294,12 +318,57 @@ def load(*, force: bool = False, now: dt.datetime | None = None) -> BenefitsResu
                 result.applications += 1
             except ValidationError:  # an example family the rules refuse stays a draft
                 result.drafts += 1
+        # A spring voucher call, closed a month ago, ranked and published, its vouchers issued: one already spent
+        # at the summer camp Il Torpedone (``torpedone``) and waiting for the coordinators' reimbursement;
+        # ``famiglia.esempio`` has its voucher (code and QR) in its area.
+        spring_closes = now - dt.timedelta(days=30)
+        spring = _call(
+            code=SPRING_CODE, title="Voucher centri estivi di primavera – esempio", kind=CallKind.FAMILY_VOUCHERS,
+            plan=plan, publisher=publisher, opens=spring_closes - dt.timedelta(days=30), closes=spring_closes,
+            budget_cents=20_000 * EURO, rules=SPRING_RULES,
+            summary="90 euro per ogni settimana di centro estivo, fino a 4 settimane per figlio (bando già assegnato).",
+        )  # fmt: skip
+        FamilyCallTerms.objects.create(
+            call=spring, application_unit=ApplicationUnit.HOUSEHOLD, basis=VoucherBasis.PER_WEEK,
+            amount_cents=90 * EURO, max_weeks=4, service_kinds=[ServiceKind.CENTRO_ESTIVO],
+        )  # fmt: skip
+        call_transition(call=spring, to=CallStatus.OPEN, by=None, now=spring.opens_at + dt.timedelta(minutes=5))
+        households = [Household.objects.get(owner=family)]
+        for i in range(1, 21):
+            owner = _user(f"esempio.primavera.{i:03d}", rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES))
+            household, _children = _household(rng, owner, sesto if i % 2 else cinisello, today=today,
+                                               child_ages=(4 * 365, 12 * 365))  # fmt: skip
+            households.append(household)
+            result.households += 1
+        for household in households:
+            at = spring.opens_at + dt.timedelta(minutes=rng.randint(10, 20 * 24 * 60))
+            application = services.application_start(call=spring, household=household, by=None, now=at)
+            weeks = {c.pk: rng.randint(1, 4) for c in household.children.all()}
+            services.application_set_children(application=application, weeks=weeks, by=None, now=at)
+            services.application_declare(application=application, declarations=["truthful", "checks", "notice"],
+                                         by=None, now=at)  # fmt: skip
+            services.application_submit(application=application, by=None, now=at)
+            result.applications += 1
+        ranking = services.closing_day(call=spring, by=None, now=spring_closes + dt.timedelta(hours=1))
+        services.ranking_request(ranking=ranking, by=first, now=spring_closes + dt.timedelta(hours=2))
+        services.ranking_approve(ranking=ranking, by=second, now=spring_closes + dt.timedelta(hours=3))
+        vouchers = services.vouchers_issue(call=spring, by=first, now=spring_closes + dt.timedelta(days=2))
+        result.vouchers = len(vouchers)
+        camp = Service.objects.filter(kind=ServiceKind.CENTRO_ESTIVO, provider__name="Il Torpedone").first()
+        spender = next((v for v in vouchers if v.application.household.owner_id != family.pk), None)
+        if camp is not None and spender is not None:
+            day = (now - dt.timedelta(days=5)).date()
+            services.voucher_redeem(
+                code=spender.code, service=camp, amount_cents=min(int(spender.value_cents), 180 * EURO),
+                period_start=day - dt.timedelta(days=4), period_end=day, attendance_days=5,
+                receipt_number="ESEMPIO-1", by=User.objects.get(username="torpedone"), now=now - dt.timedelta(days=5),
+            )  # fmt: skip
     return result
 
 
 def present() -> bool:
     """Whether the demo's family calls are loaded."""
-    return Call.objects.filter(code__in=(VOUCHER_CODE, PLACES_CODE)).exists()
+    return Call.objects.filter(code__in=CODES).exists()
 
 
 def unload() -> str:
@@ -308,7 +377,10 @@ def unload() -> str:
     from concilia.programming.models import CallEvent
 
     with transaction.atomic():
-        calls = list(Call.objects.filter(code__in=(VOUCHER_CODE, PLACES_CODE)))
+        calls = list(Call.objects.filter(code__in=CODES))
+        m.Redemption.objects.filter(voucher__call__in=calls).delete()
+        m.ReimbursementBatch.objects.filter(call__in=calls).delete()
+        m.Voucher.objects.filter(call__in=calls).delete()
         m.Place.objects.filter(call__in=calls).delete()
         m.Seat.objects.filter(call_offer__call__in=calls).delete()
         m.Explanation.objects.filter(ranking__call__in=calls).delete()

@@ -73,7 +73,7 @@ def _issue(
     """Vouchers for ``grants`` (protocol → cents), each with a fresh code; the families are told."""
     ids = {row["protocol"]: row["application"] for row in ranking.snapshot.applications}
     applications = Application.objects.in_bulk([ids[p] for p in grants])
-    today = clock.today()
+    today = timezone.localtime(now).date()
     made = []
     for protocol, cents in sorted(grants.items()):
         if cents <= 0:

@@ -60,10 +60,17 @@ def test_an_open_voucher_call_and_a_published_nursery_ranking(data: demo.Benefit
     assert {"offered", "accepted", "refused"} <= statuses
     refused = Place.objects.get(call=places, status="refused")
     assert Place.objects.filter(call=places, round=2, seat=refused.seat, status="offered").exists()
+    # The spring voucher call: vouchers issued (the demo family's too), one spent and waiting for reimbursement.
+    from concilia.benefits.models import Redemption, Voucher
+
+    spring = Call.objects.get(code=demo.SPRING_CODE)
+    assert Voucher.objects.filter(call=spring).count() == data.vouchers > 10
+    assert Voucher.objects.filter(call=spring, application__household__owner__username=demo.FAMILY).exists()
+    assert Redemption.objects.get(voucher__call=spring).status == "submitted"
 
 
 def test_the_demo_family_sees_its_place_and_why(data: demo.BenefitsResult) -> None:
-    application = Application.objects.get(household__owner__username=demo.FAMILY)
+    application = Application.objects.get(household__owner__username=demo.FAMILY, call__code=demo.PLACES_CODE)
     client = Client()
     assert (
         client.post("/accesso/", {"username": demo.FAMILY, "password": accounts_demo.DEMO_PASSWORD}).status_code == 302
@@ -89,5 +96,5 @@ def test_a_forced_reload_of_the_catalogue_takes_the_families_down_and_brings_the
     report = out.getvalue()
     # the example families refer to the catalogue's offers: removed first, loaded again after the catalogue
     assert report.index("family calls and their example households removed") < report.index("services.demo")
-    assert report.index("services.demo") < report.index("benefits.demo: 2 family calls (")
+    assert report.index("services.demo") < report.index("benefits.demo: 3 family calls (")
     assert sorted(Application.objects.values_list("household__owner__username", "status", "protocol_number")) == before
