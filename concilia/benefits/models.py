@@ -37,6 +37,7 @@ from concilia.benefits.choices import (
     VoucherStatus,
 )
 from concilia.core.models import BaseModel, CentsField
+from concilia.network.choices import JoinRequestStatus
 from concilia.programming.choices import RankingStatus
 
 
@@ -945,3 +946,49 @@ class Redemption(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.voucher} · {self.provider}"
+
+
+class SchemeRequest(BaseModel):
+    """A provider asks that one of its services join a voucher scheme (accept its vouchers); the coordinators of the
+    scheme's network accept (the service then accepts the scheme) or refuse with a reason."""
+
+    scheme = models.ForeignKey(
+        "services.VoucherScheme",
+        on_delete=models.PROTECT,
+        related_name="join_requests",
+        verbose_name=_("voucher scheme"),
+    )
+    service = models.ForeignKey(
+        "services.Service", on_delete=models.PROTECT, related_name="scheme_requests", verbose_name=_("service")
+    )
+    message = models.TextField(_("message"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=JoinRequestStatus.choices, default=JoinRequestStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("decided by"),
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("request to join a voucher scheme")
+        verbose_name_plural = _("requests to join a voucher scheme")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "service"], condition=Q(status="pending"), name="benefits_schemerequest_one_pending",
+                violation_error_message=_("This service has already asked to join this scheme: wait for the answer."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="refused") | ~Q(reason=""), name="benefits_schemerequest_refused_with_reason",
+                violation_error_message=_("A refusal needs a reason."),
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.service} → {self.scheme}"

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from concilia.accounts.choices import Role
 from concilia.benefits import services
@@ -198,3 +199,81 @@ def batch_download(request: HttpRequest, pk: int, batch: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="rimborsi-{call.pk}-{item.pk}.xlsx"'
     return response
+
+
+# -- providers join a voucher scheme -------------------------------------------------------------
+
+
+def _coordinated_scheme_requests(user: Any) -> Any:
+    from concilia.benefits.models import SchemeRequest
+
+    scope = scope_of(user)
+    rows = SchemeRequest.objects.select_related("scheme", "service__provider").filter(status="pending")
+    if scope.is_admin:
+        return rows
+    return rows.filter(scheme__network_id__in=scope.coordinated_network_ids)
+
+
+@login_required
+def schemes(request: HttpRequest) -> HttpResponse:
+    """The voucher schemes: a provider asks that a service join one; the coordinators decide the requests."""
+    from concilia.benefits.models import SchemeRequest
+    from concilia.services.models import VoucherScheme
+
+    scope = scope_of(request.user)
+    is_provider = scope.is_admin or scope.has_role(Role.SERVICE_PROVIDER)
+    deciding = _coordinated_scheme_requests(request.user)
+    if not (is_provider or scope.coordinated_network_ids or scope.is_admin):
+        raise PermissionDenied(_("Only providers and the networks' coordinators use the voucher schemes' page."))
+    own_services = (
+        Service.objects.filter(provider_id__in=scope.organisation_ids(Role.SERVICE_PROVIDER)).order_by("name")
+        if not scope.is_admin
+        else Service.objects.none()
+    )
+    mine = SchemeRequest.objects.filter(service__in=own_services).select_related("scheme", "service")
+    return render(
+        request,
+        "benefits/schemes.html",
+        {
+            "schemes": VoucherScheme.objects.order_by("name"),
+            "own_services": own_services,
+            "mine": mine.order_by("-created_at")[:50],
+            "deciding": deciding.order_by("created_at"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def scheme_join(request: HttpRequest, pk: int) -> HttpResponse:
+    from concilia.services.models import VoucherScheme
+
+    scheme = get_object_or_404(VoucherScheme, pk=pk)
+    service = Service.objects.filter(pk=request.POST.get("service") or 0).first()
+    if service is None:
+        messages.error(request, _("Choose the service that joins the scheme."))
+        return HttpResponseRedirect(reverse("benefits:schemes"))
+    try:
+        services.scheme_request_submit(scheme=scheme, service=service, message=request.POST.get("message", ""),
+                                       by=request.user)  # fmt: skip
+    except (ValidationError, PermissionDenied) as exc:
+        refuse(request, exc)
+    else:
+        messages.success(request, _("Request sent: the coordinators of the scheme's network decide."))
+    return HttpResponseRedirect(reverse("benefits:schemes"))
+
+
+@login_required
+@require_POST
+def scheme_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    row = get_object_or_404(_coordinated_scheme_requests(request.user), pk=pk)
+    accept = request.POST.get("accept") == "1"
+    try:
+        services.scheme_request_decide(request=row, accept=accept, reason=request.POST.get("reason", ""),
+                                       by=request.user)  # fmt: skip
+    except (ValidationError, PermissionDenied) as exc:
+        refuse(request, exc)
+    else:
+        messages.success(request, _("Request accepted: the service accepts the scheme's vouchers.") if accept
+                         else _("Request refused, with its reason."))  # fmt: skip
+    return HttpResponseRedirect(reverse("benefits:schemes"))

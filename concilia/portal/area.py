@@ -150,5 +150,6 @@ def work_area(request: HttpRequest) -> HttpResponse:
             "today": clock.today(),
             "may_file": may_file_for(request.user),
             "is_provider": scope_of(request.user).has_role(Role.SERVICE_PROVIDER),
+            "is_coordinator": bool(scope_of(request.user).coordinated_network_ids),
         },
     )

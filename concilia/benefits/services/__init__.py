@@ -44,6 +44,7 @@ from concilia.benefits.services.places import (
     places_offer,
     published_ranking,
 )
+from concilia.benefits.services.schemes import scheme_request_decide, scheme_request_submit
 from concilia.benefits.services.vouchers import (
     batch_xlsx,
     covered,
@@ -89,6 +90,8 @@ __all__ = [
     "voucher_redeem",
     "vouchers_expire",
     "vouchers_issue",
+    "scheme_request_decide",
+    "scheme_request_submit",
     "member_remove",
     "member_save",
 ]

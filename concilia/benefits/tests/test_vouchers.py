@@ -191,3 +191,43 @@ def test_the_pages_of_a_voucher(world: Any) -> None:
     download = coordinator.get(f"/famiglia/bandi/{call.pk}/voucher/lotti/{batch.pk}/")
     assert download.status_code == 200 and download.content[:2] == b"PK"
     assert client_for(world.lead).get(f"/famiglia/bandi/{call.pk}/voucher/lotti/{batch.pk}/").status_code == 403
+
+
+def test_a_provider_joins_a_voucher_scheme_when_the_coordinators_accept(world: Any) -> None:
+    from concilia.benefits.models import SchemeRequest
+    from concilia.services.models import VoucherScheme
+
+    scheme = VoucherScheme.objects.create(code="voucher-rete", name="Voucher della rete", network=world.network)
+    camp = ServiceFactory(name="Centro estivo Girandola", kind="centro_estivo", provider=world.provider_org)
+    other_camp = ServiceFactory(name="Centro di altri", kind="centro_estivo")
+    provider = f.user_with_role(Role.SERVICE_PROVIDER, username="girandola", organisation=world.provider_org)
+    desk = client_for(provider)
+    with translation.override("it"):
+        page = desk.get("/famiglia/circuiti/").content.decode()
+    assert "Voucher della rete" in page and "Centro estivo Girandola" in page and "Centro di altri" not in page
+    assert desk.post(f"/famiglia/circuiti/{scheme.pk}/aderisci/", {"service": other_camp.pk}).status_code == 302
+    assert not SchemeRequest.objects.exists()  # not its service: refused
+    assert (
+        desk.post(f"/famiglia/circuiti/{scheme.pk}/aderisci/", {"service": camp.pk, "message": "Ci siamo"}).status_code
+        == 302
+    )
+    request = SchemeRequest.objects.get()
+    with pytest.raises(ValidationError):
+        services.scheme_request_submit(scheme=scheme, service=camp, message="", by=provider)  # one pending
+
+    assert client_for(world.lead).get("/famiglia/circuiti/").status_code == 403
+    outsider = f.user_with_role(Role.NETWORK_COORDINATOR, username="altra.rete", network=f.NetworkFactory())
+    assert (
+        client_for(outsider).post(f"/famiglia/circuiti/richieste/{request.pk}/decidi/", {"accept": "1"}).status_code
+        == 404
+    )
+    coordinator = client_for(world.coordinator)
+    assert "Centro estivo Girandola" in coordinator.get("/famiglia/circuiti/").content.decode()
+    coordinator.post(f"/famiglia/circuiti/richieste/{request.pk}/decidi/", {"accept": "0"})  # a refusal needs a reason
+    request.refresh_from_db()
+    assert request.status == "pending"
+    assert coordinator.post(f"/famiglia/circuiti/richieste/{request.pk}/decidi/", {"accept": "1"}).status_code == 302
+    request.refresh_from_db()
+    assert request.status == "accepted" and camp.accepted_vouchers.filter(pk=scheme.pk).exists()
+    with pytest.raises(ValidationError):
+        services.scheme_request_submit(scheme=scheme, service=camp, message="", by=provider)  # accepts it already

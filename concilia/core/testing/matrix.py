@@ -531,6 +531,14 @@ PAGES: dict[str, Rule] = {
         for name in ("voucher", "call_vouchers", "batch_download")
     },
     "benefits:voucher_redeem": Rule(allow=roles(PROV), scoped=False),
+    # Providers ask to join a voucher scheme; the scheme network's coordinators decide.
+    "benefits:schemes": Rule(allow=roles(PROV, COORD), scoped=False, methods=("GET",)),
+    **{
+        f"benefits:{name}": exempt(
+            "joining a voucher scheme: benefits/tests/test_vouchers.py tries other providers and coordinators"
+        )
+        for name in ("scheme_join", "scheme_decide")
+    },
     # A help-desk operator (and the admin) files an application on a family's behalf.
     "benefits:desk_file": Rule(allow=roles(DESK), scoped=False),
     "benefits:confirmation_decide": Rule(
