@@ -231,7 +231,9 @@ def application_submit(*, application: Application, by: Any, now: dt.datetime | 
     """Submit (or, before the deadline, submit again) the application; the first submission gets its number.
 
     Every submission freezes an :class:`ApplicationVersion` of what the household declared; an
-    ineligible application is refused with the reasons, and nothing changes.
+    ineligible application is refused with the reasons, and nothing changes. Submitting again what was
+    submitted already (a double click, a retry after a lost answer) changes nothing either: no new version,
+    and the time of submission (a first-come-first-served call's order) stays the first one's.
     """
     now = now or clock.now()
     _require_acting_on(application, by)
@@ -244,20 +246,18 @@ def application_submit(*, application: Application, by: Any, now: dt.datetime | 
         problems = eligibility_problems(application, on=timezone.localtime(now).date())
         if problems:
             raise ValidationError(problems)
+        data = engine_fields.snapshot(application, on=timezone.localtime(now).date())
+        last = application.versions.order_by("-number").first()
+        if application.status == ApplicationStatus.SUBMITTED and last is not None and last.data == data:
+            return application  # the same submission again: nothing to record
         if application.protocol_number is None:
             application.protocol_number = next_protocol_number(ProtocolCounter, call_id=call.pk)
         application.status = ApplicationStatus.SUBMITTED
         application.submitted_at = now
         application.call = call
         object_save(instance=application, by=by, reason=_("Submitted"))
-        number = application.versions.count() + 1
-        ApplicationVersion.objects.create(
-            application=application,
-            number=number,
-            submitted_at=now,
-            by=by,
-            data=engine_fields.snapshot(application, on=timezone.localtime(now).date()),
-        )
+        number = (last.number if last is not None else 0) + 1
+        ApplicationVersion.objects.create(application=application, number=number, submitted_at=now, by=by, data=data)
         _ask_confirmations(application)
         _tell_family(application, submitted=True, version=number)
     return application

@@ -89,6 +89,10 @@ def test_a_family_submits_changes_and_withdraws(world: Any) -> None:
     assert submitted.protocol == f"{call.code.upper()}/0001"
     first = submitted.versions.get()
     assert first.data["fields"]["weeks_requested"] == 4 and first.data["fields"]["both_parents_working"] is True
+    # A double click, or a retry after a lost answer: the same submission, nothing new, the first time kept.
+    later = submitted.submitted_at + dt.timedelta(seconds=3)
+    repeated = services.application_submit(application=application, by=owner, now=later)
+    assert repeated.versions.count() == 1 and repeated.submitted_at == first.submitted_at
 
     services.application_set_children(application=application, weeks={child.pk: 6}, by=owner)
     again = services.application_submit(application=application, by=owner)
