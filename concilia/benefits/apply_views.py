@@ -154,12 +154,6 @@ class ChildrenForm(forms.Form):
         return out
 
 
-def _offer_label(row: CallOffer) -> str:
-    """“Nido Girasole – Tempo pieno”: the service's name, then the offer's (a label alone says little)."""
-    offer = row.offer
-    return f"{offer.service.name} – {offer.label}" if offer.label else offer.service.name
-
-
 class PreferencesForm(forms.Form):
     """The call's offers, in the family's order: one choice per place, the first the most wanted."""
 
@@ -169,7 +163,7 @@ class PreferencesForm(forms.Form):
         if hits is None:  # a submitted form: every offer of the call
             rows = CallOffer.objects.filter(call=application.call).select_related("offer__service")
             choices = [("", "—")] + [
-                (str(r.offer_id), _offer_label(r)) for r in rows.order_by("offer__service__name", "pk")
+                (str(r.offer_id), services.offer_name(r.offer)) for r in rows.order_by("offer__service__name", "pk")
             ]
         else:  # the search's offers, nearest first, and those already chosen
             shown = [h.row for h in hits]
@@ -177,7 +171,7 @@ class PreferencesForm(forms.Form):
             shown += CallOffer.objects.filter(
                 call=application.call, offer_id__in=[int(c) for c in current if c not in found]
             )
-            choices = [("", "—")] + [(str(r.offer_id), _offer_label(r)) for r in shown]
+            choices = [("", "—")] + [(str(r.offer_id), services.offer_name(r.offer)) for r in shown]
         total = CallOffer.objects.filter(call=application.call).count()
         for i in range(1, min(total, 5) + 1):
             self.fields[f"choice_{i}"] = forms.ChoiceField(

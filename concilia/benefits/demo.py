@@ -105,23 +105,12 @@ tie_breakers:
 """
 
 
-SPRING_RULES = """\
-eligibility:
-  - {id: dichiarazioni, reason: "Le dichiarazioni sono state rese", rule: {is_true: {field: declaration}}}
-points:
-  - id: isee
-    label: "Fasce ISEE"
-    bands:
-      field: isee_cents
-      missing: 0
-      ranges:
-        - {min: 0, max: 1500000, points: 30}
-        - {min: 1500001, max: 2500000, points: 20}
-        - {min: 2500001, points: 10}
-  - {id: solo, label: "Genitore solo", condition: {is_true: {field: single_parent}}, points: 15}
-tie_breakers:
-  - {field: isee_cents, order: asc, missing: last}
-"""
+#: The spring call asks only for the declarations, and gives the summer call's points.
+SPRING_RULES = (
+    "eligibility:\n"
+    '  - {id: dichiarazioni, reason: "Le dichiarazioni sono state rese", rule: {is_true: {field: declaration}}}\n'
+    + VOUCHER_RULES[VOUCHER_RULES.index("points:") :]
+)
 
 
 @dataclass

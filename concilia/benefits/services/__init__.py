@@ -23,6 +23,7 @@ from concilia.benefits.services.closing import (
     final_ranking,
     objection_decide,
     objection_file,
+    published_ranking,
     ranking_approve,
     ranking_request,
     recompute,
@@ -42,7 +43,6 @@ from concilia.benefits.services.places import (
     place_enrol,
     places_expire,
     places_offer,
-    published_ranking,
 )
 from concilia.benefits.services.schemes import scheme_request_decide, scheme_request_submit
 from concilia.benefits.services.vouchers import (

@@ -32,7 +32,9 @@ from django.utils.translation import gettext as _
 
 from concilia.allocation.engine import Result, rank
 from concilia.allocation.explain import explanation_records, ranking_data
+from concilia.allocation.rules import Call as EngineCall
 from concilia.allocation.rules import parse_call
+from concilia.allocation.types import Application as EngineApplication
 from concilia.allocation.types import Offer as EngineOffer
 from concilia.benefits import engine_fields
 from concilia.benefits.choices import ApplicationStatus, ObjectionStatus, RunStatus
@@ -108,8 +110,8 @@ def take_snapshot(
     )  # fmt: skip
 
 
-def recompute(snapshot: RankingSnapshot) -> tuple[Result, list[dict[str, Any]]]:
-    """The engine's ranking of a stored snapshot, and its explanation records (the header first)."""
+def engine_inputs(snapshot: RankingSnapshot) -> tuple[EngineCall, list[EngineApplication], list[EngineOffer]]:
+    """What the engine reads from a stored snapshot: the call, the applications and the offers."""
     call = parse_call(snapshot.document, filename="snapshot")
     applications = [
         engine_fields.engine_application(
@@ -118,6 +120,17 @@ def recompute(snapshot: RankingSnapshot) -> tuple[Result, list[dict[str, Any]]]:
         for row in snapshot.applications
     ]
     offers = [EngineOffer(**{**o, "fields": o.get("fields") or {}}) for o in snapshot.offers]
+    return call, applications, offers
+
+
+def published_ranking(call: Call) -> FamilyRanking | None:
+    """The last published ranking of the call (final if there is one): places and vouchers come from it."""
+    return call.family_rankings.filter(published_at__isnull=False).order_by("-version").first()
+
+
+def recompute(snapshot: RankingSnapshot) -> tuple[Result, list[dict[str, Any]]]:
+    """The engine's ranking of a stored snapshot, and its explanation records (the header first)."""
+    call, applications, offers = engine_inputs(snapshot)
     result = rank(call, applications, offers)
     return result, list(explanation_records(call, result, applications, offers))
 

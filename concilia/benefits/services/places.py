@@ -27,11 +27,9 @@ from django.utils.translation import gettext as _
 
 from concilia.accounts.choices import Role
 from concilia.allocation.engine import Result, rerun
-from concilia.allocation.rules import parse_call
-from concilia.allocation.types import Offer as EngineOffer
-from concilia.benefits import engine_fields
 from concilia.benefits.choices import HOLDING_PLACE, PlaceStatus
 from concilia.benefits.models import Application, FamilyRanking, Place, Seat
+from concilia.benefits.services.closing import engine_inputs, published_ranking
 from concilia.core import clock
 from concilia.core.permissions import scope_of
 from concilia.core.workflow import relock
@@ -56,11 +54,6 @@ def offer_name(offer: Any) -> str:
 
 def _when(value: dt.datetime) -> str:
     return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
-
-
-def published_ranking(call: Call) -> FamilyRanking | None:
-    """The last published ranking of the call (final if there is one): the one places are offered from."""
-    return call.family_rankings.filter(published_at__isnull=False).order_by("-version").first()
 
 
 def _answer_days(call: Call) -> int:
@@ -129,14 +122,7 @@ def places_offer(*, call: Call, by: Any, now: dt.datetime | None = None) -> list
 def _rerun(ranking: FamilyRanking, places: list[Place]) -> Result:
     """The engine again on the ranking's snapshot, with the places given so far and the families' answers."""
     snapshot = ranking.snapshot
-    engine_call = parse_call(snapshot.document, filename="snapshot")
-    applications = [
-        engine_fields.engine_application(
-            protocol=row["protocol"], submitted_at=dt.datetime.fromisoformat(row["submitted_at"]), data=row["data"]
-        )
-        for row in snapshot.applications
-    ]
-    offers = [EngineOffer(**{**o, "fields": o.get("fields") or {}}) for o in snapshot.offers]
+    engine_call, applications, offers = engine_inputs(snapshot)
     protocols = {row["application"]: row["protocol"] for row in snapshot.applications}
     previous: dict[str, str] = {}
     answers: dict[str, Any] = {}

@@ -32,10 +32,9 @@ from django.utils.translation import gettext as _
 
 from concilia.accounts.choices import Role
 from concilia.allocation.engine import rerun
-from concilia.allocation.rules import parse_call
-from concilia.benefits import engine_fields
 from concilia.benefits.choices import RedemptionStatus, VoucherStatus
 from concilia.benefits.models import Application, FamilyRanking, Redemption, ReimbursementBatch, Voucher
+from concilia.benefits.services.closing import engine_inputs, published_ranking
 from concilia.core import clock
 from concilia.core.permissions import scope_of
 from concilia.core.receipts import euro
@@ -61,10 +60,6 @@ def normalise_code(text: str) -> str:
     compact = "".join(ch for ch in text.upper() if ch.isalnum())
     compact = compact.removeprefix("CV")
     return f"CV-{compact[:4]}-{compact[4:8]}" if len(compact) == 8 else text.strip().upper()
-
-
-def _published(call: Call) -> FamilyRanking | None:
-    return call.family_rankings.filter(published_at__isnull=False).order_by("-version").first()
 
 
 def _issue(
@@ -104,7 +99,7 @@ def vouchers_issue(*, call: Call, by: Any, now: dt.datetime | None = None) -> li
         raise ValidationError(_("Only a voucher call issues vouchers."))
     with transaction.atomic():
         call = relock(call)
-        ranking = _published(call)
+        ranking = published_ranking(call)
         if ranking is None:
             raise ValidationError(_("The vouchers are issued once the ranking is published."))
         if Voucher.objects.filter(call=call).exists():
@@ -246,17 +241,11 @@ def vouchers_expire(*, now: dt.datetime | None = None) -> int:
 def _pass_on(call: Call, now: dt.datetime) -> list[Voucher]:
     """The engine's budget re-run: spent vouchers keep what they spent, issued ones their value, expired ones
     give it back; the freed budget goes down the ranking as new vouchers (the next round)."""
-    ranking = _published(call)
+    ranking = published_ranking(call)
     if ranking is None:
         return []
     snapshot = ranking.snapshot
-    engine_call = parse_call(snapshot.document, filename="snapshot")
-    applications = [
-        engine_fields.engine_application(
-            protocol=row["protocol"], submitted_at=dt.datetime.fromisoformat(row["submitted_at"]), data=row["data"]
-        )
-        for row in snapshot.applications
-    ]
+    engine_call, applications, _offers = engine_inputs(snapshot)
     protocols = {row["application"]: row["protocol"] for row in snapshot.applications}
     held: dict[str, int] = {}
     answers: dict[str, Any] = {}

@@ -25,6 +25,16 @@ PASSWORD = "password-di-prova"
 PHONE = {"width": 390, "height": 844}
 
 
+def sign_in(page: Any, base: str, username: str, next_url: str) -> None:
+    """Sign in afresh as ``username`` (the previous user's cookies gone) and land on ``next_url``."""
+    page.context.clear_cookies()
+    page.goto(f"{base}/accesso/?next={next_url}")
+    page.locator('[name="username"]').fill(username)
+    page.locator('[name="password"]').fill(PASSWORD)
+    page.locator("form [type=submit]").last.click()
+    page.wait_for_url(f"**{next_url.split('?')[0]}*")
+
+
 def shot(page: Any, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"family-{name}.png"), full_page=True)
 
@@ -194,15 +204,7 @@ def test_a_family_accepts_its_place_another_refuses_and_the_nursery_enrols(
         user.set_password(PASSWORD)
         user.save()
 
-    def login(username: str, next_url: str) -> None:
-        page.context.clear_cookies()
-        page.goto(f"{base}/accesso/?next={next_url}")
-        page.locator('[name="username"]').fill(username)
-        page.locator('[name="password"]').fill(PASSWORD)
-        page.locator("form [type=submit]").last.click()
-        page.wait_for_url(f"**{next_url}")
-
-    login(first.household.owner.username, f"/famiglia/domande/{first.pk}/posto/")
+    sign_in(page, base, first.household.owner.username, f"/famiglia/domande/{first.pk}/posto/")
     assert page.locator("[data-place]").get_attribute("data-place") == "offered"
     assert_accessible(page)
     shot(page, "place-1-offered")
@@ -211,13 +213,13 @@ def test_a_family_accepts_its_place_another_refuses_and_the_nursery_enrols(
     assert page.locator("[data-place]").get_attribute("data-place") == "accepted"
     shot(page, "place-2-accepted")
 
-    login(second.household.owner.username, f"/famiglia/domande/{second.pk}/posto/")
+    sign_in(page, base, second.household.owner.username, f"/famiglia/domande/{second.pk}/posto/")
     page.get_by_role("button", name="Rifiuta il posto").click()
     page.wait_for_url("**/posto/")
     assert page.locator("[data-place]").get_attribute("data-place") == "refused"
     assert Place.objects.get(application=third).status == "offered"  # the seat went to the next family
 
-    login("nido.prova", "/famiglia/posti/")
+    sign_in(page, base, "nido.prova", "/famiglia/posti/")
     assert page.locator('[data-provider-place="accepted"]').count() == 1
     assert_accessible(page)
     shot(page, "place-3-provider")
@@ -246,21 +248,13 @@ def test_a_provider_redeems_a_voucher_from_a_phone_and_the_coordinator_approves(
         user.set_password(PASSWORD)
         user.save()
 
-    def login(username: str, next_url: str) -> None:
-        page.context.clear_cookies()
-        page.goto(f"{base}/accesso/?next={next_url}")
-        page.locator('[name="username"]').fill(username)
-        page.locator('[name="password"]').fill(PASSWORD)
-        page.locator("form [type=submit]").last.click()
-        page.wait_for_url(f"**{next_url.split('?')[0]}*")
-
-    login(first.household.owner.username, f"/famiglia/domande/{first.pk}/voucher/")
+    sign_in(page, base, first.household.owner.username, f"/famiglia/domande/{first.pk}/voucher/")
     assert page.locator("[data-voucher-code]").inner_text() == voucher.code
     assert page.locator("[data-voucher-qr] svg").is_visible()
     assert_accessible(page)
     shot(page, "voucher-1-family")
 
-    login("girandola", f"/famiglia/voucher/incassa/?codice={voucher.code}")  # what the QR opens
+    sign_in(page, base, "girandola", f"/famiglia/voucher/incassa/?codice={voucher.code}")  # what the QR opens
     assert page.locator('[name="code"]').input_value() == voucher.code
     page.locator('[name="amount_cents"]').fill("300,00")
     today = clock.today().isoformat()
@@ -275,7 +269,7 @@ def test_a_provider_redeems_a_voucher_from_a_phone_and_the_coordinator_approves(
     assert page.locator('[data-redemption="submitted"]').count() == 1
     shot(page, "voucher-3-redeemed")
 
-    login(world.coordinator.username, f"/famiglia/bandi/{call.pk}/voucher/")
+    sign_in(page, base, world.coordinator.username, f"/famiglia/bandi/{call.pk}/voucher/")
     page.get_by_role("button", name="Approvali per il rimborso").click()
     page.wait_for_url(f"**/famiglia/bandi/{call.pk}/voucher/")
     assert page.locator("[data-batch]").count() == 1
